@@ -1,0 +1,44 @@
+package org.bg2vec.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.bg2vec.tokenize.TokenizedBatch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the SimCSE trainer needs from a model: pooled embeddings of a token batch, its trainable
+ * (LoRA) parameters, and a way to save them. Implemented by the bidirectional Mistral encoder;
+ * tests may implement it with a toy model.
+ *
+ * <p>Determinism contract: with {@code training == true} every dropout mask is a pure function of
+ * {@code dropoutSeed} and the batch shape (never of torch's process-global RNG), so the same call
+ * twice gives bit-identical embeddings (GradCache re-forward) and worker threads of one JVM do not
+ * disturb each other.
+ */
+public interface TrainableEncoder extends AutoCloseable {
+
+    /** Width of the pooled embedding. */
+    int hiddenSize();
+
+    /**
+     * Pooled embeddings, float32 {@code [batchSize, hiddenSize]}, pooled over {@code batch.embedMask()}.
+     * Every intermediate is attached to {@code manager}. If grad mode is on for this thread
+     * ({@link Autograd#gradMode}), the graph back to {@link #trainableParameters()} is recorded.
+     *
+     * @param training    dropout on (attention dropout, LoRA dropout) when true; eval mode otherwise
+     * @param dropoutSeed the key of every dropout mask of this call (ignored when not training)
+     */
+    NDArray embed(NDManager manager, TokenizedBatch batch, boolean training, long dropoutSeed);
+
+    /** The trainable parameters in a fixed order (sorted by name), float32, gradients attached. */
+    List<NamedParameter> trainableParameters();
+
+    /** Writes the trainable adapter (PEFT format for the Mistral encoder) into {@code dir}. */
+    void saveAdapter(Path dir) throws IOException;
+
+    @Override
+    void close();
+}
