@@ -1,0 +1,170 @@
+package org.bg2vec.tokenize;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.bg2vec.djl.DjlRuntime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A HuggingFace tokenizer with LLM2Vec's semantics: the tokenizer's special prefix (BOS) first, no
+ * EOS, at most {@code maxLength} ids including BOS, left padding with pad = eos, and the
+ * {@value #INSTRUCTION_SEPARATOR} instruction separator with its embed (pooling) mask.
+ *
+ * <p>DJL's tokenizer truncates to 512 and pads with id 0 unless told otherwise: we switch both off
+ * and truncate/pad here, explicitly.
+ *
+ * <p>Difference from llm2vec: {@code LLM2Vec.tokenize} marks the last {@code n} positions of a row
+ * as pooled, where {@code n} is the length of the text tokenized on its own (truncated to
+ * {@code max_length}). When a text fills the whole row that count can include BOS; we cap it so
+ * BOS, padding and the instruction are never pooled, in training and inference alike.
+ */
+public final class Llm2VecTokenizer implements AutoCloseable {
+
+    public static final String INSTRUCTION_SEPARATOR = "!@#$%^&*()";
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final Path path;
+    private final int maxLength;
+    private final long padId;
+    private final int vocabSize;
+    private final long[] specialPrefix;
+
+    private Llm2VecTokenizer(HuggingFaceTokenizer tokenizer, Path path, int maxLength, long padId, int vocabSize) {
+        this.tokenizer = tokenizer;
+        this.path = path;
+        this.maxLength = maxLength;
+        this.padId = padId;
+        this.vocabSize = vocabSize;
+        this.specialPrefix = detectSpecialPrefix(tokenizer);
+        if (specialPrefix.length >= maxLength) {
+            throw new IllegalArgumentException("max length " + maxLength + " leaves no room for text after "
+                    + specialPrefix.length + " special prefix token(s)");
+        }
+    }
+
+    /** Loads {@code tokenizer.json}; the pad id is found as LLM2Vec does (pad token, else eos). */
+    public static Llm2VecTokenizer load(Path tokenizerJson, int maxLength) throws IOException {
+        TokenizerFiles.Summary s = TokenizerFiles.summary(tokenizerJson);
+        return load(tokenizerJson, maxLength, TokenizerFiles.llm2vecPadId(tokenizerJson, s), s);
+    }
+
+    /** Loads {@code tokenizer.json} with an explicit pad id (e.g. the model config's eos_token_id). */
+    public static Llm2VecTokenizer load(Path tokenizerJson, int maxLength, long padId) throws IOException {
+        return load(tokenizerJson, maxLength, padId, TokenizerFiles.summary(tokenizerJson));
+    }
+
+    private static Llm2VecTokenizer load(Path tokenizerJson, int maxLength, long padId, TokenizerFiles.Summary s)
+            throws IOException {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
+        }
+        DjlRuntime.engine();
+        HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+                "truncation", "false", "padding", "false", "addSpecialTokens", "true"));
+        return new Llm2VecTokenizer(tok, tokenizerJson, maxLength, padId, s.vocabSize());
+    }
+
+    /** The ids the tokenizer adds before a text (BOS for Mistral/Llama), found by encoding a probe. */
+    private static long[] detectSpecialPrefix(HuggingFaceTokenizer tok) {
+        long[] with = tok.encode("a", true, false).getIds();
+        long[] without = tok.encode("a", false, false).getIds();
+        for (int start = 0; start + without.length <= with.length; start++) {
+            if (Arrays.equals(Arrays.copyOfRange(with, start, start + without.length), without)) {
+                return Arrays.copyOfRange(with, 0, start);
+            }
+        }
+        throw new IllegalStateException("cannot locate the text inside the tokenizer's special-token template");
+    }
+
+    /** LLM2Vec ids of one text: special prefix (BOS), then the text, at most {@code maxLength} in all; no EOS. */
+    public int[] encodeIds(String text) {
+        long[] textIds = textIds(text, maxLength - specialPrefix.length);
+        int[] out = new int[specialPrefix.length + textIds.length];
+        for (int i = 0; i < specialPrefix.length; i++) {
+            out[i] = Math.toIntExact(specialPrefix[i]);
+        }
+        for (int i = 0; i < textIds.length; i++) {
+            out[specialPrefix.length + i] = Math.toIntExact(textIds[i]);
+        }
+        return out;
+    }
+
+    /** Number of text tokens (no special tokens), untruncated. */
+    public int countTokens(String text) {
+        return tok(text).length;
+    }
+
+    /**
+     * LLM2Vec's {@code tokenize}: each text may be {@code "instruction !@#$%^&*()text"}; the row holds
+     * instruction + text, and only the text's tokens are pooled.
+     */
+    public TokenizedBatch tokenize(List<String> texts) {
+        List<int[]> rows = new ArrayList<>(texts.size());
+        int[] pooled = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            int sep = t.indexOf(INSTRUCTION_SEPARATOR);
+            String text = sep < 0 ? t : t.substring(sep + INSTRUCTION_SEPARATOR.length());
+            String original = sep < 0 ? t : t.substring(0, sep) + text;
+            int[] row = encodeIds(original);
+            rows.add(row);
+            int textTokens = Math.min(tok(text).length, maxLength);
+            pooled[i] = Math.min(textTokens, row.length - specialPrefix.length);
+        }
+        return LeftPaddingCollator.collate(rows, pooled, padId);
+    }
+
+    /** llm2vec's {@code _convert_to_str} without doc_max_length cutting: "instruction !@#$%^&*()text". */
+    public static String withInstruction(String instruction, String text) {
+        String ins = instruction == null ? "" : instruction.strip();
+        return ins.isEmpty() ? INSTRUCTION_SEPARATOR + text : ins + " " + INSTRUCTION_SEPARATOR + text;
+    }
+
+    /** Collates already tokenized LLM2Vec rows (special prefix first): everything after the prefix is pooled. */
+    public TokenizedBatch collate(List<int[]> rows) {
+        return LeftPaddingCollator.collateSkippingPrefix(rows, specialPrefix.length, padId);
+    }
+
+    private long[] textIds(String text, int limit) {
+        long[] ids = tok(text);
+        return ids.length <= limit ? ids : Arrays.copyOf(ids, limit);
+    }
+
+    private long[] tok(String text) {
+        if (text.isEmpty()) {
+            return new long[0];
+        }
+        return tokenizer.encode(text, false, false).getIds();
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public long padId() {
+        return padId;
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** Number of special tokens the tokenizer puts before the text (1 = BOS for Mistral/Llama). */
+    public int specialPrefixLength() {
+        return specialPrefix.length;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
