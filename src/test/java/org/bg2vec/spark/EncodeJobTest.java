@@ -181,4 +181,27 @@ class EncodeJobTest {
                         existing.toString(), false, options, 10), factory));
         assertEquals("user data", Files.readString(existing.resolve("keep.txt")));
     }
+
+    @Test
+    void csvWithQuotedCommasAndNewlines(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("docs.csv");
+        Files.writeString(csv, "doc,text\n"
+                + "a1,\"София, столица\"\n"
+                + "a2,\"ред едно\nред две\"\n"
+                + "a3,\n");
+        HashingEmbedder.Factory factory = new HashingEmbedder.Factory(8, 404);
+        Path out = dir.resolve("out");
+        EncodeJob.Result r = EncodeJob.run(spark, new EncodeSpec(csv.toString(), TableFormat.CSV, "text", List.of(),
+                out.toString(), false, new EncodeOptions(2, false, null), 100), factory);
+        assertEquals(3, r.rows());
+        assertEquals(1, r.blankTexts());
+        Map<String, float[]> byDoc = new HashMap<>();
+        for (Row row : spark.read().parquet(out.toString()).collectAsList()) {
+            byDoc.put(row.getString(0), floats(row));
+        }
+        HashingEmbedder e = new HashingEmbedder(8, 404);
+        assertArrayEquals(e.vector("София, столица"), byDoc.get("a1"));
+        assertArrayEquals(e.vector("ред едно\nред две"), byDoc.get("a2"));
+        assertNull(byDoc.get("a3"));
+    }
 }
