@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
  *   <li>uniformity = log of the mean over all distinct pairs i &lt; j of exp(−2·||f(x_i) − f(x_j)||²) (t = 2);
  *       lower (more negative) is better, 0 when everything collapses to one point.</li>
  * </ul>
- * Sums are in double, row by row, and added up in a fixed order, so the value is deterministic.
+ * For unit vectors ||a − b||² = 2 − 2·cos(a, b); uniformity uses the cosines of {@link SimilarityMatrix}. Sums
+ * are in double, row by row, and added up in a fixed order, so the value is deterministic.
  */
 public final class AlignmentUniformity {
 
@@ -42,14 +43,22 @@ public final class AlignmentUniformity {
         if (n < 2) {
             throw new IllegalArgumentException("uniformity needs at least 2 vectors, got " + n);
         }
-        float[][] u = SimilarityMatrix.unitRows(x, "vector");
+        SimilarityMatrix m = new SimilarityMatrix(x, x, "vector", "vector");
         double[] rowSums = new double[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            double s = 0;
-            for (int j = i + 1; j < n; j++) {
-                s += Math.exp(-2 * Vectors.squaredDistance(u[i], u[j]));
+        int blocks = (n + SimilarityMatrix.ROW_BLOCK - 1) / SimilarityMatrix.ROW_BLOCK;
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            int r0 = b * SimilarityMatrix.ROW_BLOCK;
+            int r1 = Math.min(n, r0 + SimilarityMatrix.ROW_BLOCK);
+            float[][] cos = new float[r1 - r0][n];
+            m.scoreRows(r0, r1, cos);
+            for (int i = r0; i < r1; i++) {
+                double s = 0;
+                for (int j = i + 1; j < n; j++) {
+                    // unit vectors: ||a - b||^2 = 2 - 2 cos(a, b)
+                    s += Math.exp(-2 * (2 - 2 * (double) cos[i - r0][j]));
+                }
+                rowSums[i] = s;
             }
-            rowSums[i] = s;
         });
         double total = 0;
         for (double s : rowSums) {

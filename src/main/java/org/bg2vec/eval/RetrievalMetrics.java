@@ -39,22 +39,22 @@ public final class RetrievalMetrics {
         }
         SimilarityMatrix m = new SimilarityMatrix(queries, documents, "query", "document");
         int[] ranks = new int[queries.length];
-        int blocks = (queries.length + SimilarityMatrix.BLOCK - 1) / SimilarityMatrix.BLOCK;
+        int blocks = (queries.length + SimilarityMatrix.ROW_BLOCK - 1) / SimilarityMatrix.ROW_BLOCK;
         IntStream.range(0, blocks).parallel().forEach(b -> {
-            int r0 = b * SimilarityMatrix.BLOCK;
-            int r1 = Math.min(queries.length, r0 + SimilarityMatrix.BLOCK);
-            float[] gold = new float[r1 - r0];
-            int[] ahead = new int[r1 - r0];
+            int r0 = b * SimilarityMatrix.ROW_BLOCK;
+            int r1 = Math.min(queries.length, r0 + SimilarityMatrix.ROW_BLOCK);
+            float[][] scores = new float[r1 - r0][documents.length];
+            m.scoreRows(r0, r1, scores);
             for (int i = r0; i < r1; i++) {
-                gold[i - r0] = m.score(i, relevant[i]);
-            }
-            m.forRows(r0, r1, (i, j, s) -> {
-                if (j != relevant[i] && s >= gold[i - r0]) {
-                    ahead[i - r0]++;
+                float[] row = scores[i - r0];
+                float gold = row[relevant[i]];
+                int ahead = 0;
+                for (int j = 0; j < row.length; j++) {
+                    if (row[j] >= gold) {
+                        ahead++;
+                    }
                 }
-            });
-            for (int i = r0; i < r1; i++) {
-                ranks[i] = 1 + ahead[i - r0];
+                ranks[i] = ahead; // the relevant document itself is counted once: rank = 1 + others >= gold
             }
         });
         return ranks;
