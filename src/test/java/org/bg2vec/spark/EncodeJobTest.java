@@ -10,6 +10,7 @@ import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.HashingEmbedder;
+import org.bg2vec.encode.TextEmbedder;
 import org.bg2vec.encode.Vectors;
 import org.bg2vec.io.TableFormat;
 import org.junit.jupiter.api.AfterAll;
@@ -118,7 +119,8 @@ class EncodeJobTest {
         assertEquals(1, HashingEmbedder.OPENS.get(factory).get(), "one embedder per JVM for 3 partitions");
         assertEquals(40, r.rows());
         assertEquals(3, r.blankTexts());
-        float[][] expected = new Encoder(factory.open(), options).encode(texts);
+        TextEmbedder direct = factory.open();
+        float[][] expected = new Encoder(direct, options).encode(texts);
         Dataset<Row> written = spark.read().parquet(out.toString());
         assertEquals(List.of("id", "lang", "embedding"), Arrays.asList(written.columns()));
         Map<Long, Row> byId = readById(out);
@@ -131,6 +133,8 @@ class EncodeJobTest {
                 assertNull(got, "row " + i + " has blank text");
             } else {
                 assertArrayEquals(expected[i], got, "row " + i);
+                // and the embedder's own output for that text alone
+                assertArrayEquals(direct.embed(List.of(texts.get(i)))[0], got, "row " + i);
                 assertTrue(Math.abs(Vectors.norm(got) - 1) > 1e-3, "not normalised without --normalize");
             }
         }
