@@ -31,17 +31,9 @@ final class SimilarityMatrix {
         }
     }
 
-    int rowCount() {
-        return rows.length;
-    }
-
-    int colCount() {
-        return cols.length;
-    }
-
     /**
      * Scores of rows {@code [r0, r1)} against all columns: {@code out[i - r0][j]} = cos(row i, column j).
-     * {@code out} must have at least {@code r1 - r0} rows of {@link #colCount()} entries.
+     * {@code out} must have at least {@code r1 - r0} rows with one entry per column.
      */
     void scoreRows(int r0, int r1, float[][] out) {
         for (int c0 = 0; c0 < cols.length; c0 += COL_BLOCK) {

@@ -187,4 +187,25 @@ class EvaluateJobTest {
                 List.of(new Evaluation.Model("base", new HashingEmbedder.Factory(8, 1)))));
         assertTrue(e.getMessage().contains("evaluation data not found"), e.getMessage());
     }
+
+    @Test
+    void csvPairFileAsDataIsEvaluatedAlone(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("pairs.csv");
+        Files.writeString(csv, "query,positive\n"
+                + "столица,\"София, столицата\"\n"
+                + "река,Дунав е река\n"
+                + ",без заявка\n");
+        EvalReport report = EvaluateJob.run(spark,
+                new EvaluateSpec(csv.toString(), null, dir.resolve("r").toString(), 4, 100),
+                List.of(new Evaluation.Model("base", new HashingEmbedder.Factory(16, 5))));
+        assertEquals(1, report.datasets().size());
+        EvalReport.DatasetResult d = report.datasets().get(0);
+        assertEquals("pairs.csv", d.name());
+        assertEquals(1L, d.counts().get("rows_skipped_blank_query_or_positive"));
+        HashingEmbedder e = new HashingEmbedder(16, 5);
+        RetrievalMetrics.Result r = RetrievalMetrics.evaluate(vectors(e, List.of("столица", "река")),
+                vectors(e, List.of("София, столицата", "Дунав е река")), new int[]{0, 1});
+        assertEquals(r.mrr(), EvalReport.value(d, "base", Metric.MRR));
+        assertEquals(null, EvalReport.value(d, "base", Metric.TRIPLET_MARGIN));
+    }
 }
