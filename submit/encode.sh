@@ -4,7 +4,7 @@
 # src/site/markdown/cluster.md.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/spark-submit-common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/spark-submit-common.sh
 . "$HERE/lib/spark-submit-common.sh"
 
 DEFAULT_PROPERTIES="$BG2VEC_HOME/conf/spark-gpu.conf"
