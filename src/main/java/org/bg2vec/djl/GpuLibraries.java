@@ -1,6 +1,7 @@
 package org.bg2vec.djl;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,6 +103,34 @@ public final class GpuLibraries {
      */
     public static Found requireForThisProcess(boolean needNccl) {
         return forThisProcess().check(needNccl);
+    }
+
+    /**
+     * Checks this machine from the command line, e.g. on a GPU node before a long job:
+     * {@code java -cp bg2vec-<version>-cluster.jar org.bg2vec.djl.GpuLibraries [--nccl]}.
+     * Prints what DJL will load (exit 0) or every problem (exit 1).
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, forThisProcess(), System.out, System.err));
+    }
+
+    static int run(String[] args, GpuLibraries checker, PrintStream out, PrintStream err) {
+        boolean nccl = false;
+        for (String a : args) {
+            if (a.equals("--nccl")) {
+                nccl = true;
+            } else {
+                err.println("usage: GpuLibraries [--nccl]   (checks the CUDA libtorch for DJL, and NCCL with --nccl)");
+                return 2;
+            }
+        }
+        try {
+            out.println(checker.check(nccl).describe());
+            return 0;
+        } catch (GpuLibrariesException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
     }
 
     /** Runs every check; throws one exception listing all problems. */

@@ -3,6 +3,7 @@ package org.bg2vec.djl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,7 +28,7 @@ public record JniBundle(String pytorchVersion, String djlVersion, String classif
             "cu128", "cu129", "cu130"};
 
     public JniBundle {
-        flavors = Set.copyOf(flavors);
+        flavors = Collections.unmodifiableSortedSet(new TreeSet<>(flavors));   // sorted: stable messages
     }
 
     /** The name DJL looks for in its cache directory, e.g. {@code 0.36.0-libdjl_torch.so}. */

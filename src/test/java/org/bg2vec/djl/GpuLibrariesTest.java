@@ -278,6 +278,26 @@ class GpuLibrariesTest {
     }
 
     @Test
+    void commandLineCheckPrintsWhatWillBeLoadedOrEveryProblem() throws IOException {
+        Path lib = libtorchDir(tmp.resolve("libtorch/lib"), true);
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+
+        int ok = GpuLibraries.run(new String[0], checker(gpuEnv(lib)), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        assertEquals(0, ok, err.toString());
+        assertTrue(out.toString().startsWith("CUDA libtorch 2.7.1 (cu128) in " + lib.toAbsolutePath()), out.toString());
+
+        int missingNccl = GpuLibraries.run(new String[]{"--nccl"}, checker(gpuEnv(lib)),
+                new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        assertEquals(1, missingNccl);
+        assertTrue(err.toString().contains("libnccl.so.2 not found"), err.toString());
+
+        assertEquals(2, GpuLibraries.run(new String[]{"--bogus"}, checker(gpuEnv(lib)),
+                new java.io.PrintStream(out, true), new java.io.PrintStream(err, true)));
+    }
+
+    @Test
     void jniBundleOnTheClasspathIsDjl036ForPytorch271WithCu128() {
         JniBundle real = JniBundle.fromClasspath();
 
