@@ -337,10 +337,10 @@ final class WikitextScanner {
             if (c == ']' || c == '\n') {
                 break;
             }
-            if (c == '{' && j + 1 < end && text.charAt(j + 1) == '{') {
+            if ((c == '{' || c == '[') && j + 1 < end && text.charAt(j + 1) == c) {
                 int e = index.end(j);
                 if (e > j && e <= end) {
-                    j = e;
+                    j = e; // a template or [[link]] inside the title may contain ']'
                     continue;
                 }
             }
