@@ -102,6 +102,7 @@ class WikitextCleanerTest {
         assertEquals("Вижте.", text("Вижте [http://example.org]."));
         assertEquals("Сайт с шаблон.", text("[//example.org/a Сайт {{x|y}}с шаблон]."));
         assertEquals("[не е връзка]", text("[не е връзка]"));
+        assertEquals("удебелена дума", text("[https://x.bg '''удебелена [[цел|дума]]''']"));
     }
 
     @Test
