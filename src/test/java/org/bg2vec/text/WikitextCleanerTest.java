@@ -152,6 +152,15 @@ class WikitextCleanerTest {
     }
 
     @Test
+    void headingsWithCommentsAndMarkupAreRecognised() {
+        CleanedArticle a = cleaner.clean("T", "Увод.\n== [[История]] на ''града'' == <!-- бележка -->\nТекст.\n"
+                + "==Източници==<!--x-->\n<references/>");
+        assertEquals(List.of("", "История на града"),
+                a.sections().stream().map(CleanedArticle.Section::heading).toList());
+        assertEquals("Увод.\nТекст.", a.text());
+    }
+
+    @Test
     void footerListIsConfigurable() throws Exception {
         CleaningConfig c = CleaningConfig.fromJson("{\"dropSections\": [\"История\"]}");
         CleanedArticle a = new WikitextCleaner(c).clean("T", "Увод.\n== История ==\nx\n== Източници ==\ny");
