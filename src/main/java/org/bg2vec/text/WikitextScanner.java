@@ -1,5 +1,6 @@
 package org.bg2vec.text;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -291,7 +292,7 @@ final class WikitextScanner {
         }
         int colon = text.indexOf(':', t);
         if (colon >= 0 && colon < targetEnd) {
-            String prefix = text.substring(t, colon).trim().replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
+            String prefix = text.substring(t, colon).trim().replace('_', ' ').toLowerCase(Locale.ROOT);
             if (!visible && (fileNamespaces.contains(prefix) || categoryNamespaces.contains(prefix))) {
                 return;
             }
