@@ -137,6 +137,8 @@ class WikitextCleanerTest {
         assertEquals("ред", text("<div class=\"x\">ред</div>"));
         assertEquals("a < b и <непознат> таг", text("a < b и <непознат> таг"));
         assertEquals("''буквално''", text("<nowiki>''буквално''</nowiki>"));
+        assertEquals("Раздел с текст.", text("<section begin=\"a\" />Раздел <onlyinclude>с</onlyinclude> текст.<section end=a/>"));
+        assertEquals("Видимо.", text("Видимо.<includeonly>[[Категория:X]] само при вмъкване</includeonly>"));
     }
 
     @Test
