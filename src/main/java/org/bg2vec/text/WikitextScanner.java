@@ -100,7 +100,10 @@ final class WikitextScanner {
         int e = trimEnd(i, eol);
         // "== История == <!-- бележка -->": trailing comments do not stop a heading
         while (e - i >= 7 && text.startsWith("-->", e - 3)) {
-            int open = text.lastIndexOf("<!--", e - 3);
+            int open = e - 7;
+            while (open >= i && !text.startsWith("<!--", open)) {
+                open--;
+            }
             if (open < i) {
                 break;
             }
@@ -122,6 +125,16 @@ final class WikitextScanner {
         scanInline(i + level, e - level, h, 1);
         out.heading(level, h.toString());
         return eol;
+    }
+
+    /** First index of {@code c} in {@code [start, end)}, or -1 (bounded, unlike String.indexOf). */
+    private int indexOf(char c, int start, int end) {
+        for (int k = start; k < end; k++) {
+            if (chars[k] == c) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private int trimEnd(int start, int end) {
@@ -277,10 +290,7 @@ final class WikitextScanner {
     }
 
     private void internalLink(int start, int end, StringBuilder sb, int depth) {
-        int pipe = text.indexOf('|', start);
-        if (pipe < 0 || pipe >= end) {
-            pipe = -1;
-        }
+        int pipe = indexOf('|', start, end);
         int targetEnd = pipe < 0 ? end : pipe;
         int t = start;
         while (t < targetEnd && Character.isWhitespace(chars[t])) {
@@ -290,8 +300,8 @@ final class WikitextScanner {
         if (visible) {
             t++;
         }
-        int colon = text.indexOf(':', t);
-        if (colon >= 0 && colon < targetEnd) {
+        int colon = indexOf(':', t, targetEnd);
+        if (colon >= 0) {
             String prefix = text.substring(t, colon).trim().replace('_', ' ').toLowerCase(Locale.ROOT);
             if (!visible && (fileNamespaces.contains(prefix) || categoryNamespaces.contains(prefix))) {
                 return;

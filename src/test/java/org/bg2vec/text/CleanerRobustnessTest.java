@@ -66,6 +66,14 @@ class CleanerRobustnessTest {
     }
 
     @Test
+    void manyPlainLinksStayLinear() {
+        // no '|' or ':' after the links: a search to the end of the page per link would be quadratic
+        String w = "[[връзка]] ".repeat(300_000);
+        String text = new WikitextCleaner().clean("T", w).text();
+        assertEquals(300_000 * "връзка ".length() - 1, text.length());
+    }
+
+    @Test
     void deeplyNestedLinksAreBounded() {
         String w = "[[a|".repeat(5000) + "текст" + "]]".repeat(5000);
         // beyond the nesting limit labels are dropped and the outer link falls back to its target
