@@ -1,0 +1,154 @@
+package org.bg2vec.text;
+
+import com.ibm.icu.text.Normalizer2;
+
+/**
+ * Unicode and whitespace normalisation applied to every cleaned text (and usable on already-clean input).
+ *
+ * <p>Rules, in order:
+ * <ol>
+ *   <li>delete the soft hyphen U+00AD and zero-width characters (U+200B..U+200D, U+2060, U+FEFF);
+ *       map NBSP, figure/thin/hair/narrow spaces and other Unicode spaces to an ASCII space;
+ *       map tabs and carriage returns to a space;</li>
+ *   <li>NFC (so {@code и + U+0306} becomes {@code й}; never NFD + strip marks, which would turn й into и);</li>
+ *   <li>drop the combining grave/acute accents U+0300/U+0301 still left after NFC (stress marks such as
+ *       {@code а́}); a precomposed {@code ѝ} stays; {@code ѐ → е}, {@code Ѐ → Е};</li>
+ *   <li>per line: collapse runs of spaces, trim, drop empty parentheses ({@code ()}, {@code ( , )}: only
+ *       spaces/punctuation inside) together with the space before them;</li>
+ *   <li>drop lines without any letter or digit (empty or punctuation-only lines).</li>
+ * </ol>
+ * Lines are separated by {@code '\n'} in the result. The class is stateless and thread-safe.
+ */
+public final class TextNormalizer {
+
+    private static final Normalizer2 NFC = Normalizer2.getNFCInstance();
+
+    private TextNormalizer() {
+    }
+
+    /** Normalises {@code text} as described in the class comment; never returns null. */
+    public static String normalize(String text) {
+        if (text == null || text.isEmpty()) {
+            return "";
+        }
+        String s = text;
+        if (!NFC.isNormalized(s)) {
+            s = NFC.normalize(deleteInvisible(s));
+        }
+        return new LineWriter(s.length()).write(s);
+    }
+
+    /**
+     * One pass over NFC text: deletes invisible characters and stress marks, maps spaces and ѐ, collapses
+     * spaces, trims lines, removes empty parentheses and drops lines without a letter or digit.
+     */
+    private static final class LineWriter {
+        private final StringBuilder out;
+        private int lineStart;          // where the current line's text starts in out
+        private boolean separatorAdded; // a '\n' was appended before the current line
+        private boolean lineHasAlnum;
+        private boolean pendingSpace;
+        private boolean spaceIfAlnum;   // after removed "()": a following word needs a space
+
+        LineWriter(int capacity) {
+            out = new StringBuilder(capacity);
+        }
+
+        String write(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == '\n') {
+                    endLine();
+                } else if (isDeleted(c) || c == '\u0300' || c == '\u0301') {
+                    continue;
+                } else if (isSpaceLike(c)) {
+                    pendingSpace = true;
+                } else if (c == ')' && removeEmptyParenthesis()) {
+                    pendingSpace = false;
+                    spaceIfAlnum = true;
+                } else {
+                    boolean alnum = Character.isLetterOrDigit(c)
+                            || (Character.isHighSurrogate(c) && Character.isLetterOrDigit(s.codePointAt(i)));
+                    emit(c == '\u0450' ? '\u0435' : c == '\u0400' ? '\u0415' : c, alnum);
+                }
+            }
+            endLine();
+            return out.toString();
+        }
+
+        private void emit(char c, boolean alnum) {
+            if (out.length() == lineStart) {
+                if (!separatorAdded && out.length() > 0) {
+                    out.append('\n');
+                    separatorAdded = true;
+                    lineStart = out.length();
+                }
+            } else if (pendingSpace || (spaceIfAlnum && alnum)) {
+                out.append(' ');
+            }
+            pendingSpace = false;
+            spaceIfAlnum = false;
+            out.append(c);
+            lineHasAlnum |= alnum;
+        }
+
+        /** Removes "(" + only spaces/punctuation + the ")" being read, and the spaces before it. */
+        private boolean removeEmptyParenthesis() {
+            for (int j = out.length() - 1; j >= lineStart; j--) {
+                char c = out.charAt(j);
+                if (c == '(') {
+                    int k = j;
+                    while (k > lineStart && out.charAt(k - 1) == ' ') {
+                        k--;
+                    }
+                    out.setLength(k);
+                    return true;
+                }
+                if (!isParenFiller(c)) {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        private void endLine() {
+            if (!lineHasAlnum) {
+                out.setLength(separatorAdded ? lineStart - 1 : lineStart);
+            }
+            lineStart = out.length();
+            separatorAdded = false;
+            lineHasAlnum = false;
+            pendingSpace = false;
+            spaceIfAlnum = false;
+        }
+    }
+
+    /** True for characters that are deleted outright (soft hyphen, zero-width, BOM). */
+    static boolean isDeleted(char c) {
+        return c == '\u00AD' || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || c == '\uFEFF';
+    }
+
+    /** True for characters that become an ASCII space (Unicode spaces, tab, CR, form feed). */
+    static boolean isSpaceLike(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000B' || c == '\u00A0'
+                || (c >= '\u2000' && c <= '\u200A') || c == '\u202F' || c == '\u205F' || c == '\u3000'
+                || c == '\u1680';
+    }
+
+    private static String deleteInvisible(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!isDeleted(c)) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isParenFiller(char c) {
+        return c == ' ' || c == ',' || c == ';' || c == ':' || c == '.' || c == '-' || c == '\u2013'
+                || c == '\u2014' || c == '/';
+    }
+}
