@@ -83,7 +83,7 @@ final class Acceptor implements AutoCloseable {
             closeQuietly(ch);
             return;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("rank {}: refused collective connection from {}: handshake failed: {}", table.rank(), remote,
+            LOG.warn("rank {}: refused collective connection from {}: handshake failed (a stranger, or a peer with another job secret): {}", table.rank(), remote,
                     e.getMessage());
             closeQuietly(ch);
             return;

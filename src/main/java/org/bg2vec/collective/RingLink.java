@@ -93,6 +93,9 @@ final class RingLink implements AutoCloseable {
         }
         long lastProgress = System.nanoTime();
         try {
+            if (!rightClosed) {
+                readControl(op, sending); // an abort that arrived between operations
+            }
             while (sending || receiving) {
                 String failure = localFailure.get();
                 if (failure != null) {
@@ -163,6 +166,7 @@ final class RingLink implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
+            salvageAbort(op);
             String peer = receiving ? leftName : rightName;
             throw new CollectiveException(op + ": connection to " + peer + " failed: " + e.getMessage(), e);
         }
@@ -213,6 +217,18 @@ final class RingLink implements AutoCloseable {
             byte[] reason = new byte[(int) len];
             control.get(HEADER, reason);
             throw abortedBy(origin, new String(reason, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** After an I/O error: if the right neighbour sent an ABORT before it went away, report that instead. */
+    private void salvageAbort(String op) {
+        if (rightClosed) {
+            return;
+        }
+        try {
+            readControl(op, false);
+        } catch (IOException ignored) {
+            // no reason to recover: the original error is reported
         }
     }
 
