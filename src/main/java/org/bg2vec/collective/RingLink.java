@@ -26,6 +26,8 @@ final class RingLink implements AutoCloseable {
     static final int DATA = 1;
     static final int ABORT = 2;
     private static final int MAX_REASON = 4096;
+    /** Socket buffer size asked for (the kernel may cap it): deep enough to keep a fast link busy. */
+    private static final int SOCKET_BUFFER = 4 << 20;
 
     private final SocketChannel right;
     private final SocketChannel left;
@@ -58,6 +60,8 @@ final class RingLink implements AutoCloseable {
         for (SocketChannel ch : new SocketChannel[] {right, left}) {
             ch.configureBlocking(false);
             ch.socket().setTcpNoDelay(true);
+            ch.socket().setSendBufferSize(SOCKET_BUFFER);
+            ch.socket().setReceiveBufferSize(SOCKET_BUFFER);
         }
         this.selector = Selector.open();
         this.rightKey = right.register(selector, SelectionKey.OP_READ);
