@@ -264,12 +264,10 @@ final class RingLink implements AutoCloseable {
 
     private CollectiveException timeout(String op, int step, boolean receiving) {
         long ms = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
-        String what = receiving
-                ? "no data from " + leftName
-                : rightName + " accepted no data";
-        return new CollectiveException(op + " (step " + step + "): timed out after " + ms + " ms waiting for "
-                + (receiving ? leftName : rightName) + ": " + what + " for " + ms
-                + " ms (operation timeout); it died, hangs, is still computing, or did not call this operation");
+        String awaited = receiving ? "data from " + leftName : rightName + " to accept data";
+        return new CollectiveException(op + " (step " + step + "): timed out after " + ms
+                + " ms (operation timeout) waiting for " + awaited
+                + "; it died, hangs, is still computing, or did not call this operation");
     }
 
     /**

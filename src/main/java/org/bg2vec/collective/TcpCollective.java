@@ -264,7 +264,7 @@ public final class TcpCollective implements Collective {
             try {
                 op.run(seqNo);
             } catch (CollectiveException e) {
-                String msg = "rank " + rank() + ": " + kind.apiName() + " #" + seqNo + " failed: " + e.getMessage();
+                String msg = "rank " + rank() + ": " + e.getMessage();
                 shutDown(msg);
                 throw new CollectiveException(msg, e);
             } catch (RuntimeException e) {
@@ -302,7 +302,8 @@ public final class TcpCollective implements Collective {
             Thread.currentThread().interrupt();
         }
         try {
-            shutDown(failure.get());
+            // without the op lock an operation may be writing: then only close (peers see the connection end)
+            shutDown(failure.get(), locked);
         } finally {
             if (locked) {
                 opLock.unlock();
@@ -310,15 +311,21 @@ public final class TcpCollective implements Collective {
         }
     }
 
-    /** Records {@code reason} (if first), notifies both neighbours once and closes everything. */
-    private synchronized void shutDown(String reason) {
+    private void shutDown(String reason) {
+        shutDown(reason, true);
+    }
+
+    /** Records {@code reason} (if first), notifies both neighbours once (if allowed) and closes everything. */
+    private synchronized void shutDown(String reason, boolean notifyPeers) {
         failure.compareAndSet(null, reason);
         if (linkShutDown) {
             return;
         }
         linkShutDown = true;
         if (link != null) {
-            link.sendAbort(rank(), failure.get(), 500);
+            if (notifyPeers) {
+                link.sendAbort(rank(), failure.get(), 500);
+            }
             link.close();
         }
         if (acceptor != null) {

@@ -60,7 +60,7 @@ class TcpCollectiveAuthTest {
 
     @Test
     void strangersConnectingDuringSetupAreRefusedAndTheRingStillForms() throws Exception {
-        try (LoopbackRing ring = LoopbackRing.bind(2, OP_TIMEOUT)) {
+        try (LoopbackRing ring = LoopbackRing.bind(2, OP_TIMEOUT); CapturedWarnings warnings = new CapturedWarnings(Acceptor.class)) {
             List<SocketChannel> strangers = new ArrayList<>();
             try {
                 // one that sends junk (an HTTP probe), one that connects and says nothing
@@ -73,6 +73,9 @@ class TcpCollectiveAuthTest {
                 ring.connectAll();
                 assertRingWorks(ring);
                 assertTrue(closedByServer(junk), "the junk-sending stranger must be disconnected");
+                String junkAddress = "127.0.0.1:" + junk.socket().getLocalPort();
+                assertTrue(warnings.awaitContaining(junkAddress, 10_000), "a WARN naming " + junkAddress
+                        + " is expected, got " + warnings.messages());
             } finally {
                 for (SocketChannel s : strangers) {
                     s.close();
@@ -84,7 +87,7 @@ class TcpCollectiveAuthTest {
 
     @Test
     void aClientWithAWrongSecretIsRefusedAfterSetupAndTheRingStillWorks() throws Exception {
-        try (LoopbackRing ring = LoopbackRing.connect(3, OP_TIMEOUT)) {
+        try (LoopbackRing ring = LoopbackRing.connect(3, OP_TIMEOUT); CapturedWarnings warnings = new CapturedWarnings(Acceptor.class)) {
             // speaks the protocol correctly but with another secret: it cannot verify the server ...
             try (SocketChannel ch = connectTo(ring.port(1)); ChannelIo io = new ChannelIo(ch, "rank 1")) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -104,6 +107,10 @@ class TcpCollectiveAuthTest {
                 }
                 ch.write(ByteBuffer.wrap(new byte[32]));
                 assertTrue(closedByServer(ch), "a forged response must be refused");
+                String forger = "127.0.0.1:" + ch.socket().getLocalPort();
+                assertTrue(warnings.awaitContaining(forger, 10_000), "a WARN naming " + forger + " is expected");
+                assertTrue(warnings.messages().stream().anyMatch(m -> m.contains(forger) && m.contains("wrong job secret")),
+                        warnings.messages().toString());
             }
             // the right secret but the ring is complete: refused too
             try (SocketChannel ch = connectTo(ring.port(1)); ChannelIo io = new ChannelIo(ch, "rank 1")) {
