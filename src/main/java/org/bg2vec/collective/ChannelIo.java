@@ -57,6 +57,9 @@ final class ChannelIo implements AutoCloseable {
     }
 
     private void await(long deadlineNanos, String what) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.io.InterruptedIOException("interrupted while waiting for " + what + " from " + peer);
+        }
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
             throw new java.net.SocketTimeoutException("timed out waiting for " + what + " from " + peer);

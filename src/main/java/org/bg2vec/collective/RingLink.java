@@ -105,6 +105,9 @@ final class RingLink implements AutoCloseable {
                 if (failure != null) {
                     throw new CollectiveException(op + ": " + failure);
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
+                }
                 boolean progress = false;
                 if (sending) {
                     if (sendHeader.hasRemaining()) {

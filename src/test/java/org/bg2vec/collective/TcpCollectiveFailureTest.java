@@ -124,6 +124,51 @@ class TcpCollectiveFailureTest {
     }
 
     @Test
+    void interruptingAWaitingRankEndsItsOperationAndTellsThePeer() throws Exception {
+        try (LoopbackRing ring = LoopbackRing.connect(2, Duration.ofSeconds(120))) {
+            Thread[] worker = new Thread[1];
+            CountDownLatch started = new CountDownLatch(1);
+            Future<Failure> pending = ring.submit(() -> {
+                worker[0] = Thread.currentThread();
+                started.countDown();
+                long t0 = System.nanoTime();
+                try {
+                    ring.ranks.get(0).allReduceSum(FloatBuffer.allocate(1000));
+                    return new Failure(null, 0);
+                } catch (CollectiveException e) {
+                    return new Failure(e, (System.nanoTime() - t0) / 1e9);
+                } finally {
+                    Thread.interrupted(); // clear it: the pool thread is reused
+                }
+            });
+            started.await();
+            Thread.sleep(200);
+            worker[0].interrupt();
+            Failure f = pending.get(100, TimeUnit.SECONDS);
+            assertTrue(f.message().contains("interrupted"), f.message());
+            assertTrue(f.seconds() < 60, "interrupt took " + f.seconds() + " s");
+            CollectiveException peer = assertThrows(CollectiveException.class,
+                    () -> ring.ranks.get(1).allReduceSum(FloatBuffer.allocate(1000)));
+            assertTrue(peer.getMessage().contains("rank 0"), peer.getMessage());
+        }
+    }
+
+    @Test
+    void timedCollectiveCountsCallsAndTime() throws Exception {
+        try (LoopbackRing ring = LoopbackRing.connect(2, Duration.ofSeconds(60))) {
+            List<long[]> stats = ring.runAll(r -> {
+                TimedCollective timed = new TimedCollective(ring.ranks.get(r));
+                timed.barrier();
+                timed.allReduceSum(FloatBuffer.allocate(10));
+                return new long[] {timed.calls(), timed.nanosInCollectives()};
+            });
+            assertEquals(2, stats.get(0)[0]);
+            assertEquals(2, stats.get(1)[0]);
+            assertTrue(stats.get(0)[1] > 0 && stats.get(1)[1] > 0);
+        }
+    }
+
+    @Test
     void mismatchedOperationsFailWithAClearMessageOnBothRanks() throws Exception {
         try (LoopbackRing ring = LoopbackRing.connect(2, Duration.ofSeconds(60))) {
             Future<String> r0 = ring.submit(() -> messageOf(() -> ring.ranks.get(0).allReduceSum(FloatBuffer.allocate(10))));
