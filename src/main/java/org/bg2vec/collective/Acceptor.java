@@ -117,13 +117,24 @@ final class Acceptor implements AutoCloseable {
         return t;
     }
 
-    /** Stops accepting and releases the port; an unclaimed left connection is closed. */
+    /**
+     * Stops accepting and releases the port; an unclaimed left connection is closed. Waits (briefly) for the
+     * accept thread to leave its blocking accept(): only then has the kernel really closed the listening
+     * socket, so the port is free when this returns.
+     */
     @Override
     public void close() {
         try {
             server.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         handshakes.shutdownNow();
         left.completeExceptionally(new CollectiveException("endpoint of rank " + table.rank() + " closed"));
