@@ -36,14 +36,12 @@ for a in "$@"; do
 done
 
 cd "$HERE"
-JAR=$(ls target/bg2vec-*[0-9T].jar 2>/dev/null | grep -v -- '-cluster.jar' | head -n1 || true)
-if [ -z "$JAR" ] || [ ! -d target/lib ]; then
-  echo "gpu-smoke: building (mvn -B -q -DskipTests package)..." >&2
-  mvn -B -q -DskipTests package >&2
-  JAR=$(ls target/bg2vec-*[0-9T].jar | grep -v -- '-cluster.jar' | head -n1)
-fi
+# shellcheck source=submit/lib/local-jar.sh
+. "$HERE/submit/lib/local-jar.sh"
+JAR=$(bg2vec_local_jar)
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-exec "$JAVA" ${BG2VEC_JAVA_OPTS:--Xmx4g} --add-opens=java.base/java.nio=ALL-UNNAMED \
+read -r -a JAVA_OPTS <<< "${BG2VEC_JAVA_OPTS:--Xmx4g}"
+exec "$JAVA" "${JAVA_OPTS[@]}" --add-opens=java.base/java.nio=ALL-UNNAMED \
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
   -Dai.djl.offline=true -Dlog4j2.configurationFile="$HERE/conf/log4j2.properties" \
   -cp "$JAR:target/lib/*" org.bg2vec.collective.GpuSmoke "$@"
