@@ -12,19 +12,19 @@ import java.nio.charset.StandardCharsets;
  * (GradCache) reproduces the first pass bit for bit, and worker threads of one JVM cannot disturb each
  * other's masks.
  *
- * <p>The mask: element {@code i} (row-major) of a tensor at site {@code s} is kept iff
- * {@code hash(i, key(seed, s)) mod 2^24 >= p·2^24}, where {@code hash} is a counter-based 32-bit mixer made
- * of multiplications modulo 2^32 (products stay below 2^62) and "add the high half" steps (the additive
- * analogue of an xorshift; the high half is taken through float64, which is exact below 2^53). Kept
- * elements are scaled by {@code 1/(1-p)}, as torch's dropout does.
+ * <p>The generator is a 31-bit variant of Widynski's counter-based "Squares" RNG: with an odd key
+ * {@code k} derived from (seed, site) and the row-major element index {@code i},
+ * {@code y = i·k mod 2^31}, {@code z = y + k}, then three middle-square rounds
+ * {@code x ← ⌊(x² + y|z) / 2^16⌋ mod 2^31} starting from {@code x = y}, and a final Weyl step
+ * {@code x ← x + y mod 2^31}. All products stay below 2^62; the exact floor division is done through
+ * float64 on a multiple of 2^16 (at most 47 significant bits, so exact). Element i is kept iff
+ * {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)} as torch does.
  */
 public final class DeterministicDropout {
 
-    private static final long MOD32 = 1L << 32;
-    private static final long M1 = 0x2C1B3C6DL;
-    private static final long M2 = 0x297A2D39L;
-    private static final long M3 = 0x3B9F1E35L;
-    private static final long UNIFORM_BITS = 1L << 24;
+    private static final long P = 1L << 31;
+    private static final long SHIFT = 1L << 16;
+    private static final int ROUNDS = 3;
 
     private DeterministicDropout() {
     }
@@ -59,24 +59,18 @@ public final class DeterministicDropout {
         if (p < 0 || p >= 1) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
-        long key = splitMix(splitMix(seed) ^ site);
-        long k1 = key & 0x7FFFFFFFL;
-        long k2 = (key >>> 31) & 0x7FFFFFFFL;
-        NDArray h = manager.arange(0, (int) n, 1, DataType.INT64);
-        h = h.add(k1).mod(MOD32);
-        h = round(h, M1, 16);
-        h = h.add(k2).mod(MOD32);
-        h = round(h, M2, 15);
-        h = round(h, M3, 16);
-        long threshold = Math.round(p * UNIFORM_BITS);
-        return h.mod(UNIFORM_BITS).gte(threshold);
-    }
-
-    /** h ← (h·m mod 2^32); h ← (h + ⌊h / 2^shift⌋) mod 2^32. */
-    private static NDArray round(NDArray h, long m, int shift) {
-        NDArray x = h.mul(m).mod(MOD32);
-        NDArray high = x.toType(DataType.FLOAT64, false).div((double) (1L << shift)).floor().toType(DataType.INT64, false);
-        return x.add(high).mod(MOD32);
+        long key = (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
+        NDArray y = manager.arange(0, (int) n, 1, DataType.INT64).mul(key).mod(P);
+        NDArray z = y.add(key).mod(P);
+        NDArray x = y;
+        for (int r = 0; r < ROUNDS; r++) {
+            NDArray t = x.mul(x).add(r % 2 == 0 ? y : z);
+            NDArray multiple = t.sub(t.mod(SHIFT));
+            x = multiple.toType(DataType.FLOAT64, false).div((double) SHIFT).toType(DataType.INT64, false).mod(P);
+        }
+        x = x.add(y).mod(P);
+        long threshold = Math.round(p * (1 << 24)) << 7;
+        return x.gte(threshold);
     }
 
     private static long splitMix(long z) {
