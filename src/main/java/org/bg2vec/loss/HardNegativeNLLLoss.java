@@ -51,7 +51,7 @@ public final class HardNegativeNLLLoss {
     }
 
     private static NDArray normalize(NDArray x) {
-        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray x32 = org.bg2vec.model.Casts.to(x, DataType.FLOAT32);
         return x32.div(x32.norm(new int[]{1}, true).maximum(EPS));
     }
 }

@@ -168,7 +168,7 @@ public final class LoraAdapter implements AutoCloseable {
      */
     public NDArray delta(String module, NDArray x, boolean training, long dropoutSeed) {
         Pair p = modules.get(module);
-        NDArray in = x.toType(DataType.FLOAT32, false);
+        NDArray in = Casts.to(x, DataType.FLOAT32);
         if (training && config.loraDropout() > 0) {
             in = DeterministicDropout.apply(in, config.loraDropout(), dropoutSeed,
                     DeterministicDropout.site(module + "#lora_dropout"));

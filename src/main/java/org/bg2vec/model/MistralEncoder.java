@@ -194,13 +194,13 @@ public final class MistralEncoder implements TrainableEncoder {
         q = applyRope(q, rope);
         k = applyRope(k, rope);
         NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).div((float) Math.sqrt(d));
-        NDArray probs32 = scores.toType(DataType.FLOAT32, false).add(mask).softmax(-1);
+        NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(mask).softmax(-1);
         if (trace != null) {
             NDArray copy = probs32.reshape(b, (long) kv * g, l, l);
             copy.attach(traceManager);
             trace.attentions().add(copy);
         }
-        NDArray probs = probs32.toType(h.getDataType(), false);
+        NDArray probs = Casts.to(probs32, h.getDataType());
         if (attnDropout > 0) {
             probs = DeterministicDropout.apply(probs, attnDropout, seed,
                     DeterministicDropout.site("layers." + layer + ".self_attn#attention_dropout"));
@@ -220,16 +220,16 @@ public final class MistralEncoder implements TrainableEncoder {
     private NDArray project(NDArray x, String module, boolean training, long seed) {
         NDArray y = Linear.linear(x, weights.get(module + ".weight")).singletonOrThrow();
         if (trainable != null && trainable.wraps(module)) {
-            y = y.add(trainable.delta(module, x, training, seed).toType(y.getDataType(), false));
+            y = y.add(Casts.to(trainable.delta(module, x, training, seed), y.getDataType()));
         }
         return y;
     }
 
     /** RMSNorm as transformers computes it: normalise in float32, cast back, then multiply by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
         NDArray inv = x32.square().mean(new int[]{-1}, true).add((float) config.rmsNormEps()).sqrt();
-        return x32.div(inv).toType(x.getDataType(), false).mul(weight);
+        return Casts.to(x32.div(inv), x.getDataType()).mul(weight);
     }
 
     /** Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal). */
@@ -269,7 +269,7 @@ public final class MistralEncoder implements TrainableEncoder {
         NDArray freqs = positions.reshape(length, 1).mul(invFreq.reshape(1, d / 2));
         NDArray angles = freqs.concat(freqs, 1);
         DataType t = options.computeType();
-        return new NDArray[]{angles.cos().toType(t, false), angles.sin().toType(t, false)};
+        return new NDArray[]{angles.cos().toType(t, false), angles.sin().toType(t, false)}; // constants
     }
 
     /** {@code x·cos + rotate_half(x)·sin}, rotate_half(x) = [-x[d/2:], x[:d/2]] on the last axis. */

@@ -68,7 +68,7 @@ public enum Pooling {
         int l = batch.length();
         float[] w = weights(batch, bosTokenId);
         NDArray weights = hidden.getManager().create(w, new Shape(b, l, 1)).toDevice(hidden.getDevice(), false);
-        return hidden.toType(DataType.FLOAT32, false).mul(weights).sum(new int[]{1});
+        return Casts.to(hidden, DataType.FLOAT32).mul(weights).sum(new int[]{1});
     }
 
     /** The per-position weights, row-major [B * L]. */
