@@ -187,13 +187,16 @@ public final class MistralEncoder implements TrainableEncoder {
         int kv = config.numKeyValueHeads();
         int g = config.groupSize();
         int d = config.headDim();
+        // rotary embeddings on the contiguous [B, L, heads, d] layout, then
         // [B, L, heads*d] -> [B, kv, g, L, d]: query head h = kv_index * g + g_index uses kv head h / g
-        NDArray q = project(h, p + "q_proj", training, seed).reshape(b, l, kv, g, d).transpose(0, 2, 3, 1, 4);
-        NDArray k = project(h, p + "k_proj", training, seed).reshape(b, l, kv, 1, d).transpose(0, 2, 3, 1, 4);
-        NDArray v = project(h, p + "v_proj", training, seed).reshape(b, l, kv, 1, d).transpose(0, 2, 3, 1, 4);
-        q = applyRope(q, rope);
-        k = applyRope(k, rope);
-        NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).div((float) Math.sqrt(d));
+        NDArray q = applyRope(project(h, p + "q_proj", training, seed).reshape(b, l, (long) kv * g, d), rope)
+                .reshape(b, l, kv, g, d).transpose(0, 2, 3, 1, 4);
+        NDArray k = applyRope(project(h, p + "k_proj", training, seed).reshape(b, l, kv, d), rope)
+                .transpose(0, 2, 1, 3);
+        NDArray v = project(h, p + "v_proj", training, seed).reshape(b, l, kv, d).transpose(0, 2, 1, 3);
+        // the g query heads of a group share one key/value head: one [g*L, d] x [d, L] product per group
+        NDArray scores = q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(d))
+                .reshape(b, kv, g, l, l);
         NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(mask).softmax(-1);
         if (trace != null) {
             NDArray copy = probs32.reshape(b, (long) kv * g, l, l);
@@ -205,7 +208,8 @@ public final class MistralEncoder implements TrainableEncoder {
             probs = DeterministicDropout.apply(probs, attnDropout, seed,
                     DeterministicDropout.site("layers." + layer + ".self_attn#attention_dropout"));
         }
-        NDArray context = probs.matMul(v).transpose(0, 3, 1, 2, 4).reshape(b, l, config.hiddenSize());
+        NDArray context = probs.reshape(b, kv, g * l, l).matMul(v).reshape(b, kv, g, l, d)
+                .transpose(0, 3, 1, 2, 4).reshape(b, l, config.hiddenSize());
         return project(context, p + "o_proj", training, seed);
     }
 
@@ -269,16 +273,23 @@ public final class MistralEncoder implements TrainableEncoder {
         NDArray freqs = positions.reshape(length, 1).mul(invFreq.reshape(1, d / 2));
         NDArray angles = freqs.concat(freqs, 1);
         DataType t = options.computeType();
-        return new NDArray[]{angles.cos().toType(t, false), angles.sin().toType(t, false)}; // constants
+        return new NDArray[]{angles.cos().toType(t, false), angles.sin().toType(t, false)}; // constants, [L, d]
     }
 
-    /** {@code x·cos + rotate_half(x)·sin}, rotate_half(x) = [-x[d/2:], x[:d/2]] on the last axis. */
+    /**
+     * {@code x·cos + rotate_half(x)·sin} for x [B, L, heads, d], with rotate_half(x) = [-x[d/2:], x[:d/2]]
+     * and the [L, d] tables broadcast over batch and heads.
+     */
     private static NDArray applyRope(NDArray x, NDArray[] rope) {
-        long half = x.getShape().tail() / 2;
+        long l = rope[0].getShape().get(0);
+        long d = rope[0].getShape().get(1);
+        NDArray cos = rope[0].reshape(l, 1, d);
+        NDArray sin = rope[1].reshape(l, 1, d);
+        long half = d / 2;
         NDArray first = x.get(new NDIndex("..., :{}", half));
         NDArray second = x.get(new NDIndex("..., {}:", half));
         NDArray rotated = second.neg().concat(first, -1);
-        return x.mul(rope[0]).add(rotated.mul(rope[1]));
+        return x.mul(cos).add(rotated.mul(sin));
     }
 
     private static void record(ForwardTrace trace, NDArray x, NDManager m) {
