@@ -128,12 +128,18 @@ public final class MistralEncoder implements TrainableEncoder {
         return trainable == null ? List.of() : trainable.parameters();
     }
 
+    /** Saves the trainable adapter in PEFT format, recording the directory the base was loaded from. */
     @Override
     public void saveAdapter(Path dir) throws IOException {
+        saveAdapter(dir, baseModelName);
+    }
+
+    /** Saves the trainable adapter in PEFT format with {@code base_model_name_or_path} set as given. */
+    public void saveAdapter(Path dir, String baseModelNameOrPath) throws IOException {
         if (trainable == null) {
             throw new IllegalStateException("no trainable adapter attached; nothing to save");
         }
-        trainable.save(dir, baseModelName);
+        trainable.save(dir, baseModelNameOrPath);
     }
 
     @Override

@@ -26,12 +26,11 @@ class EncoderMemoryTest {
             int before = m.getManagedArrays().size();
             HardNegativeNLLLoss loss = new HardNegativeNLLLoss();
             for (int i = 0; i < 200; i++) {
-                boolean train = i % 2 == 0;
+                boolean train = i % 4 == 0;
                 try (Autograd.Scope g = Autograd.gradMode(train); NDManager step = m.newSubManager()) {
-                    NDArray a = enc.embed(step, q, train, i);
-                    NDArray b = enc.embed(step, d, train, i + 1000);
+                    NDArray a = enc.embed(step, i % 2 == 0 ? q : d, train, i);
                     if (train) {
-                        NDArray l = loss.loss(a, b, null);
+                        NDArray l = loss.loss(a, a.flip(0), null);
                         Autograd.backward(l, step.ones(l.getShape()));
                     }
                 }
