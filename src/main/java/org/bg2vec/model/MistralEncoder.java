@@ -238,8 +238,8 @@ public final class MistralEncoder implements TrainableEncoder {
     /** RMSNorm as transformers computes it: normalise in float32, cast back, then multiply by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = Casts.to(x, DataType.FLOAT32);
-        NDArray inv = x32.square().mean(new int[]{-1}, true).add((float) config.rmsNormEps()).sqrt();
-        return Casts.to(x32.div(inv), x.getDataType()).mul(weight);
+        NDArray rms = x32.square().mean(new int[]{-1}, true).add((float) config.rmsNormEps()).sqrt();
+        return Casts.to(x32.div(rms), x.getDataType()).mul(weight);
     }
 
     /** Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal). */

@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * mvn -B -o -q package -DskipTests
- * java -cp "target/classes:target/test-classes:target/lib/*" org.bg2vec.bench.ForwardBenchmark [preset] [batch] [length] [iterations] [rounds]
+ * java [-Dai.djl.pytorch.num_threads=1] -cp "target/classes:target/test-classes:target/lib/*" \
+ *     org.bg2vec.bench.ForwardBenchmark [preset] [batch] [length] [iterations] [rounds]
  * </pre>
  */
 public final class ForwardBenchmark {
@@ -44,7 +45,8 @@ public final class ForwardBenchmark {
         System.out.printf("model %s: hidden %d, %d layers, %d heads (%d kv), MLP %d, vocab %d; batch %d x %d tokens%n",
                 preset, c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
                 c.intermediateSize(), c.vocabSize(), batch, length);
-        System.out.printf("cores %d, torch threads (intra-op) default%n", Runtime.getRuntime().availableProcessors());
+        System.out.printf("cores %d, torch intra-op threads %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"));
 
         TokenizedBatch b = randomBatch(c, batch, length);
         double flopsPerForward = flopsPerForward(c, batch, length);
