@@ -42,7 +42,7 @@ class DropoutDeterminismTest {
     }
 
     private static float[] embed(MistralEncoder enc, TokenizedBatch b, boolean training, long seed) {
-        try (NDManager m = DjlRuntime.newManager()) {
+        try (Autograd.Scope g = Autograd.gradMode(false); NDManager m = DjlRuntime.newManager()) {
             return enc.embed(m, b, training, seed).toFloatArray();
         }
     }
@@ -62,6 +62,11 @@ class DropoutDeterminismTest {
             float[] a = embed(enc, q, true, 11);
             float[] b = embed(enc, q, true, 11);
             assertArrayEquals(a, b, 0f, "same seed must reproduce the embeddings bit for bit");
+            float[] withGraph;
+            try (Autograd.Scope g = Autograd.gradMode(true); NDManager m = DjlRuntime.newManager()) {
+                withGraph = enc.embed(m, q, true, 11).toFloatArray();
+            }
+            assertArrayEquals(a, withGraph, 0f, "GradCache: the re-forward with grad equals the no-grad pass");
             float[] c = embed(enc, q, true, 12);
             assertTrue(maxDiff(a, c) > 1e-3, "another seed must give other masks: " + maxDiff(a, c));
             float[] e1 = embed(enc, q, false, 11);

@@ -53,6 +53,16 @@ class PoolingTest {
     }
 
     @Test
+    void emptyPoolingMaskGivesZeros() {
+        TokenizedBatch empty = new TokenizedBatch(1, 2, new long[]{2, 1}, new long[]{0, 1}, new long[]{0, 0});
+        try (NDManager m = DjlRuntime.newManager()) {
+            NDArray hidden = m.create(new float[]{1, 2, 3, 4}, new Shape(1, 2, 2));
+            assertArrayEquals(new float[]{0, 0}, Pooling.MEAN.pool(hidden, empty, 1).toFloatArray(), 0f);
+            assertArrayEquals(new float[]{0, 0}, Pooling.WEIGHTED_MEAN.pool(hidden, empty, 1).toFloatArray(), 0f);
+        }
+    }
+
+    @Test
     void parsesLlm2vecNames() {
         assertEquals(Pooling.WEIGHTED_MEAN, Pooling.parse("weighted_mean"));
         assertEquals(Pooling.EOS_TOKEN, Pooling.parse("eos"));
