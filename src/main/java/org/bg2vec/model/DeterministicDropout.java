@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
  * <p>The generator is a 31-bit variant of Widynski's counter-based "Squares" RNG: with an odd key
  * {@code k} derived from (seed, site) and the row-major element index {@code i},
  * {@code y = i·k mod 2^31}, {@code z = y + k}, then three middle-square rounds
- * {@code x ← ⌊(x² + y|z) / 2^16⌋ mod 2^31} starting from {@code x = y}, and a final Weyl step
- * {@code x ← x + y mod 2^31}. All products stay below 2^62; the exact floor division is done through
- * float64 on a multiple of 2^16 (at most 47 significant bits, so exact). Element i is kept iff
- * {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)} as torch does.
+ * {@code x ← ⌊float64(x² + (y or z)) / 2^16⌋ mod 2^31} starting from {@code x = y}, and a final Weyl step
+ * {@code x ← x + y mod 2^31}. Integer products stay below 2^63; the conversion to float64 rounds to nearest
+ * (IEEE, identical on every device) and everything after it is exact in float64, so only one integer
+ * division (the first {@code mod}) is needed: integer {@code mod} is the slow op on a CPU. Element i is
+ * kept iff {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as
+ * torch's dropout does.
  */
 public final class DeterministicDropout {
 
@@ -60,15 +62,18 @@ public final class DeterministicDropout {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
         long key = (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
-        NDArray y = manager.arange(0, (int) n, 1, DataType.INT64).mul(key).mod(P);
-        NDArray z = y.add(key).mod(P);
+        NDArray y = manager.arange(0, (int) n, 1, DataType.INT64).mul(key).mod(P); // the only integer division
+        NDArray z = y.add(key);
         NDArray x = y;
         for (int r = 0; r < ROUNDS; r++) {
-            NDArray t = x.mul(x).add(r % 2 == 0 ? y : z);
-            NDArray multiple = t.sub(t.mod(SHIFT));
-            x = multiple.toType(DataType.FLOAT64, false).div((double) SHIFT).toType(DataType.INT64, false).mod(P);
+            // t < 2^62 + 2^32; float64(t) rounds to nearest (IEEE, same on every device), the rest is exact
+            NDArray t = x.mul(x).add(r % 2 == 0 ? y : z).toType(DataType.FLOAT64, false);
+            NDArray shifted = t.div((double) SHIFT).floor();                                   // < 2^47, exact
+            NDArray reduced = shifted.sub(shifted.div((double) P).floor().mul((double) P));   // mod 2^31, exact
+            x = reduced.toType(DataType.INT64, false);
         }
-        x = x.add(y).mod(P);
+        x = x.add(y);                                  // < 2^32
+        x = x.sub(x.gte(P).toType(DataType.INT64, false).mul(P)); // mod 2^31
         long threshold = Math.round(p * (1 << 24)) << 7;
         return x.gte(threshold);
     }
