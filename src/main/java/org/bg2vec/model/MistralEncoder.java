@@ -1,0 +1,317 @@
+package org.bg2vec.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.format.Checkpoint;
+import org.bg2vec.tokenize.TokenizedBatch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * LLM2Vec's bidirectional Mistral encoder (transformers' {@code MistralModel} with llm2vec's non-causal
+ * attention mask), in DJL NDArray ops, with Hugging Face weight names.
+ *
+ * <pre>
+ * x = embed_tokens[input_ids]
+ * for each layer N:  x += self_attn(input_layernorm(x));  x += mlp(post_attention_layernorm(x))
+ * last_hidden_state = norm(x)
+ * </pre>
+ * <ul>
+ *   <li>RMSNorm in float32: {@code w · x / sqrt(mean(x²) + eps)}, cast back to the compute type before
+ *       the weight multiplies.</li>
+ *   <li>Attention: q/k/v projections, rotary embeddings (rotate_half layout, positions 0…L-1 over the
+ *       padded row), grouped-query heads (query head h uses key/value head h / (heads / kv_heads)),
+ *       scores {@code q·k/√d} plus an additive mask in float32, softmax in float32, attention-probability
+ *       dropout in training only, {@code o_proj}. The mask hides padding keys from every query
+ *       (bidirectional) or, with {@link EncoderOptions#causal()}, also later keys.</li>
+ *   <li>MLP: {@code down_proj(silu(gate_proj(x)) · up_proj(x))}.</li>
+ *   <li>Every projection may carry a trainable LoRA term (float32, see {@link LoraAdapter}).</li>
+ * </ul>
+ * Dropout masks come from {@link DeterministicDropout}, keyed by the call's {@code dropoutSeed} and the
+ * site (layer, module), never from torch's global RNG.
+ */
+public final class MistralEncoder implements TrainableEncoder {
+
+    private static final float MASKED = -Float.MAX_VALUE; // finfo(float32).min, as transformers uses
+
+    private final MistralConfig config;
+    private final EncoderOptions options;
+    private final NDManager manager;
+    private final MistralWeights weights;
+    private final String baseModelName;
+    private LoraAdapter trainable;
+
+    /** Wraps loaded weights; {@code manager} owns them and is closed by {@link #close()}. */
+    public MistralEncoder(MistralWeights weights, NDManager manager, EncoderOptions options, String baseModelName) {
+        this.config = weights.config();
+        this.weights = weights;
+        this.manager = manager;
+        this.options = options;
+        this.baseModelName = Objects.requireNonNullElse(baseModelName, "");
+    }
+
+    /**
+     * Loads {@code config.json} and the safetensors weights of a Hugging Face model directory onto
+     * {@code options.device()}, as {@code options.computeType()}.
+     */
+    public static MistralEncoder load(Path modelDir, EncoderOptions options) throws IOException {
+        MistralConfig config = MistralConfig.load(modelDir.resolve("config.json"));
+        NDManager m = DjlRuntime.engine().newBaseManager(options.device());
+        try (Checkpoint ckpt = Checkpoint.open(modelDir)) {
+            MistralWeights w = MistralWeights.load(ckpt, config, m, options.computeType());
+            return new MistralEncoder(w, m, options, modelDir.toString());
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    public MistralConfig config() {
+        return config;
+    }
+
+    public EncoderOptions options() {
+        return options;
+    }
+
+    /** The frozen base weights (after any merges). */
+    public MistralWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.hiddenSize();
+    }
+
+    /** Merges a PEFT adapter (e.g. the MNTP one) into the frozen base: {@code W += scaling·B·A}. */
+    public void mergeAdapter(Path adapterDir) throws IOException {
+        try (LoraAdapter a = LoraAdapter.load(adapterDir, config, manager)) {
+            weights.merge(a);
+        }
+    }
+
+    /** Attaches a new trainable adapter (A Kaiming-uniform from {@code seed}, B zeros), replacing any other. */
+    public LoraAdapter newTrainableAdapter(LoraConfig cfg, long seed) {
+        return setTrainable(LoraAdapter.initialize(cfg, config, manager, seed));
+    }
+
+    /** Loads an existing PEFT adapter as the trainable one (to resume training), replacing any other. */
+    public LoraAdapter loadTrainableAdapter(Path adapterDir) throws IOException {
+        return setTrainable(LoraAdapter.load(adapterDir, config, manager));
+    }
+
+    private LoraAdapter setTrainable(LoraAdapter a) {
+        if (trainable != null) {
+            trainable.close();
+        }
+        a.requireGrad();
+        trainable = a;
+        return a;
+    }
+
+    /** The trainable adapter, or null if none is attached. */
+    public LoraAdapter trainableAdapter() {
+        return trainable;
+    }
+
+    @Override
+    public List<NamedParameter> trainableParameters() {
+        return trainable == null ? List.of() : trainable.parameters();
+    }
+
+    /** Saves the trainable adapter in PEFT format, recording the directory the base was loaded from. */
+    @Override
+    public void saveAdapter(Path dir) throws IOException {
+        saveAdapter(dir, baseModelName);
+    }
+
+    /** Saves the trainable adapter in PEFT format with {@code base_model_name_or_path} set as given. */
+    public void saveAdapter(Path dir, String baseModelNameOrPath) throws IOException {
+        if (trainable == null) {
+            throw new IllegalStateException("no trainable adapter attached; nothing to save");
+        }
+        trainable.save(dir, baseModelNameOrPath);
+    }
+
+    @Override
+    public NDArray embed(NDManager m, TokenizedBatch batch, boolean training, long dropoutSeed) {
+        try (NDManager sub = m.newSubManager()) {
+            NDArray hidden = lastHiddenState(sub, batch, training, dropoutSeed, null);
+            NDArray pooled = options.pooling().pool(hidden, batch, config.bosTokenId());
+            pooled.attach(m);
+            return pooled;
+        }
+    }
+
+    /** {@code last_hidden_state} [B, L, hidden] in the compute type, attached to {@code m}. */
+    public NDArray lastHiddenState(NDManager m, TokenizedBatch batch, boolean training, long dropoutSeed,
+                                   ForwardTrace trace) {
+        int b = batch.batchSize();
+        int l = batch.length();
+        if (config.slidingWindow() != null && l > config.slidingWindow()) {
+            throw new IllegalArgumentException("sequence length " + l + " exceeds the model's sliding_window "
+                    + config.slidingWindow() + " (not supported by bidirectional attention)");
+        }
+        double attnDropout = training ? Objects.requireNonNullElse(options.attentionDropout(),
+                config.attentionDropout()) : 0.0;
+        try (NDManager sub = m.newSubManager(options.device())) {
+            NDArray ids = sub.create(batch.inputIds(), new Shape((long) b * l));
+            NDArray x = weights.get("embed_tokens.weight").get(ids);
+            x.attach(sub);
+            x = x.reshape(b, l, config.hiddenSize());
+            NDArray mask = attentionBias(sub, batch);
+            NDArray[] rope = ropeTables(sub, l);
+            for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+                record(trace, x, m);
+                String p = "layers." + layer + ".";
+                NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
+                x = x.add(selfAttention(h, layer, mask, rope, training, attnDropout, dropoutSeed, trace, m));
+                h = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
+                x = x.add(mlp(h, p + "mlp.", training, dropoutSeed));
+            }
+            record(trace, x, m);
+            NDArray out = rmsNorm(x, weights.get("norm.weight"));
+            out.attach(m);
+            return out;
+        }
+    }
+
+    private NDArray selfAttention(NDArray h, int layer, NDArray mask, NDArray[] rope, boolean training,
+                                  double attnDropout, long seed, ForwardTrace trace, NDManager traceManager) {
+        String p = "layers." + layer + ".self_attn.";
+        long b = h.getShape().get(0);
+        long l = h.getShape().get(1);
+        int kv = config.numKeyValueHeads();
+        int g = config.groupSize();
+        int d = config.headDim();
+        // rotary embeddings on the contiguous [B, L, heads, d] layout, then
+        // [B, L, heads*d] -> [B, kv, g, L, d]: query head h = kv_index * g + g_index uses kv head h / g
+        NDArray q = applyRope(project(h, p + "q_proj", training, seed).reshape(b, l, (long) kv * g, d), rope)
+                .reshape(b, l, kv, g, d).transpose(0, 2, 3, 1, 4);
+        NDArray k = applyRope(project(h, p + "k_proj", training, seed).reshape(b, l, kv, d), rope)
+                .transpose(0, 2, 1, 3);
+        NDArray v = project(h, p + "v_proj", training, seed).reshape(b, l, kv, d).transpose(0, 2, 1, 3);
+        // the g query heads of a group share one key/value head: one [g*L, d] x [d, L] product per group
+        NDArray scores = q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(d))
+                .reshape(b, kv, g, l, l);
+        NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(mask).softmax(-1);
+        if (trace != null) {
+            NDArray copy = probs32.reshape(b, (long) kv * g, l, l);
+            copy.attach(traceManager);
+            trace.attentions().add(copy);
+        }
+        NDArray probs = Casts.to(probs32, h.getDataType());
+        if (attnDropout > 0) {
+            probs = DeterministicDropout.apply(probs, attnDropout, seed,
+                    DeterministicDropout.site("layers." + layer + ".self_attn#attention_dropout"));
+        }
+        NDArray context = probs.reshape(b, kv, g * l, l).matMul(v).reshape(b, kv, g, l, d)
+                .transpose(0, 3, 1, 2, 4).reshape(b, l, config.hiddenSize());
+        return project(context, p + "o_proj", training, seed);
+    }
+
+    private NDArray mlp(NDArray h, String p, boolean training, long seed) {
+        NDArray gate = project(h, p + "gate_proj", training, seed);
+        NDArray up = project(h, p + "up_proj", training, seed);
+        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()); // silu
+        return project(act.mul(up), p + "down_proj", training, seed);
+    }
+
+    /** {@code x·Wᵀ} plus the trainable LoRA term of {@code module} if it wraps it. */
+    private NDArray project(NDArray x, String module, boolean training, long seed) {
+        NDArray y = Linear.linear(x, weights.get(module + ".weight")).singletonOrThrow();
+        if (trainable != null && trainable.wraps(module)) {
+            y = y.add(Casts.to(trainable.delta(module, x, training, seed), y.getDataType()));
+        }
+        return y;
+    }
+
+    /** RMSNorm as transformers computes it: normalise in float32, cast back, then multiply by the weight. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
+        NDArray rms = x32.square().mean(new int[]{-1}, true).add((float) config.rmsNormEps()).sqrt();
+        return Casts.to(x32.div(rms), x.getDataType()).mul(weight);
+    }
+
+    /** Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal). */
+    private NDArray attentionBias(NDManager sub, TokenizedBatch batch) {
+        int b = batch.batchSize();
+        int l = batch.length();
+        long[] att = batch.attentionMask();
+        if (!options.causal()) {
+            float[] bias = new float[b * l];
+            for (int i = 0; i < bias.length; i++) {
+                bias[i] = att[i] != 0 ? 0f : MASKED;
+            }
+            return sub.create(bias, new Shape(b, 1, 1, 1, l));
+        }
+        float[] bias = new float[b * l * l];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < l; i++) {
+                for (int j = 0; j < l; j++) {
+                    bias[(r * l + i) * l + j] = j <= i && att[r * l + j] != 0 ? 0f : MASKED;
+                }
+            }
+        }
+        return sub.create(bias, new Shape(b, 1, 1, l, l));
+    }
+
+    /**
+     * cos and sin tables [L, head_dim] for positions 0…L-1, computed in float32 the way transformers does
+     * ({@code inv_freq = 1 / θ^(2i/d)}, angles {@code p · inv_freq} duplicated over both halves), then cast
+     * to the compute type.
+     */
+    NDArray[] ropeTables(NDManager sub, int length) {
+        int d = config.headDim();
+        NDArray exponents = sub.arange(0, d, 2, DataType.INT64).toType(DataType.FLOAT32, false).div((float) d);
+        NDArray invFreq = sub.ones(new Shape(d / 2)).div(sub.full(new Shape(d / 2), (float) config.ropeTheta())
+                .pow(exponents));
+        NDArray positions = sub.arange(0, length, 1, DataType.INT64).toType(DataType.FLOAT32, false);
+        NDArray freqs = positions.reshape(length, 1).mul(invFreq.reshape(1, d / 2));
+        NDArray angles = freqs.concat(freqs, 1);
+        DataType t = options.computeType();
+        return new NDArray[]{angles.cos().toType(t, false), angles.sin().toType(t, false)}; // constants, [L, d]
+    }
+
+    /**
+     * {@code x·cos + rotate_half(x)·sin} for x [B, L, heads, d], with rotate_half(x) = [-x[d/2:], x[:d/2]]
+     * and the [L, d] tables broadcast over batch and heads.
+     */
+    private static NDArray applyRope(NDArray x, NDArray[] rope) {
+        long l = rope[0].getShape().get(0);
+        long d = rope[0].getShape().get(1);
+        NDArray cos = rope[0].reshape(l, 1, d);
+        NDArray sin = rope[1].reshape(l, 1, d);
+        long half = d / 2;
+        NDArray first = x.get(new NDIndex("..., :{}", half));
+        NDArray second = x.get(new NDIndex("..., {}:", half));
+        NDArray rotated = second.neg().concat(first, -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    private static void record(ForwardTrace trace, NDArray x, NDManager m) {
+        if (trace != null) {
+            NDArray copy = x.duplicate();
+            copy.attach(m);
+            trace.hiddenStates().add(copy);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (trainable != null) {
+            trainable.close();
+            trainable = null;
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,150 @@
+package org.bg2vec.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.tokenize.TokenizedBatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Dropout masks are pure functions of (seed, site, index): reproducible, seed-sensitive, eval-free. */
+class DropoutDeterminismTest {
+
+    @TempDir
+    Path tmp;
+
+    /** The fixture with the new adapter (B ≠ 0) as trainable, with the given dropouts. */
+    private MistralEncoder encoder(double attention, double lora) throws Exception {
+        Path adapter = tmp.resolve("adapter-" + lora);
+        if (!Files.exists(adapter)) {
+            Files.createDirectories(adapter);
+            Path src = TinyMistralFixture.dir().resolve("new-adapter");
+            Files.copy(src.resolve(LoraAdapter.WEIGHTS_FILE), adapter.resolve(LoraAdapter.WEIGHTS_FILE));
+            Files.writeString(adapter.resolve(LoraConfig.FILE), Files.readString(src.resolve(LoraConfig.FILE))
+                    .replace("\"lora_dropout\": 0.0", "\"lora_dropout\": " + lora));
+        }
+        DjlRuntime.engine();
+        MistralEncoder enc = MistralEncoder.load(TinyMistralFixture.dir(),
+                EncoderOptions.cpu().withAttentionDropout(attention));
+        enc.loadTrainableAdapter(adapter);
+        assertEquals(lora, enc.trainableAdapter().config().loraDropout(), 0.0);
+        return enc;
+    }
+
+    private static float[] embed(MistralEncoder enc, TokenizedBatch b, boolean training, long seed) {
+        try (Autograd.Scope g = Autograd.gradMode(false); NDManager m = DjlRuntime.newManager()) {
+            return enc.embed(m, b, training, seed).toFloatArray();
+        }
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+
+    @Test
+    void sameSeedIsBitIdenticalOtherSeedDiffersEvalIgnoresDropout() throws Exception {
+        TokenizedBatch q = TinyMistralFixture.batch("q_batch");
+        try (MistralEncoder enc = encoder(0.1, 0.1)) {
+            float[] a = embed(enc, q, true, 11);
+            float[] b = embed(enc, q, true, 11);
+            assertArrayEquals(a, b, 0f, "same seed must reproduce the embeddings bit for bit");
+            float[] withGraph;
+            try (Autograd.Scope g = Autograd.gradMode(true); NDManager m = DjlRuntime.newManager()) {
+                withGraph = enc.embed(m, q, true, 11).toFloatArray();
+            }
+            assertArrayEquals(a, withGraph, 0f, "GradCache: the re-forward with grad equals the no-grad pass");
+            float[] c = embed(enc, q, true, 12);
+            assertTrue(maxDiff(a, c) > 1e-3, "another seed must give other masks: " + maxDiff(a, c));
+            float[] e1 = embed(enc, q, false, 11);
+            float[] e2 = embed(enc, q, false, 12);
+            assertArrayEquals(e1, e2, 0f, "eval mode ignores the seed");
+            assertTrue(maxDiff(a, e1) > 1e-3, "training mode applies dropout");
+        }
+        try (MistralEncoder none = encoder(0.0, 0.0); MistralEncoder onlyLora = encoder(0.0, 0.1);
+             MistralEncoder onlyAttention = encoder(0.1, 0.0)) {
+            float[] eval = embed(none, q, false, 1);
+            assertArrayEquals(eval, embed(none, q, true, 1), 0f, "p = 0: training equals eval");
+            assertTrue(maxDiff(eval, embed(onlyLora, q, true, 1)) > 1e-4, "LoRA dropout acts");
+            assertTrue(maxDiff(eval, embed(onlyAttention, q, true, 1)) > 1e-4, "attention dropout acts");
+            assertArrayEquals(eval, embed(onlyLora, q, false, 1), 0f);
+        }
+    }
+
+    @Test
+    void concurrentThreadsDoNotDisturbEachOther() throws Exception {
+        TokenizedBatch q = TinyMistralFixture.batch("q_batch");
+        TokenizedBatch d = TinyMistralFixture.batch("d_batch");
+        try (MistralEncoder enc = encoder(0.1, 0.1)) {
+            float[] refQ = embed(enc, q, true, 21);
+            float[] refD = embed(enc, d, true, 22);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 10; round++) {
+                    Future<float[]> fq = pool.submit(() -> embed(enc, q, true, 21));
+                    Future<float[]> fd = pool.submit(() -> embed(enc, d, true, 22));
+                    assertArrayEquals(refQ, fq.get(), 0f);
+                    assertArrayEquals(refD, fd.get(), 0f);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void maskRateAndIndependenceAreCloseToBernoulli() {
+        try (NDManager m = DjlRuntime.newManager()) {
+            int n = 1 << 20;
+            for (double p : new double[]{0.1, 0.5}) {
+                boolean[] keep = DeterministicDropout.keepMask(m, n, p, 1234, DeterministicDropout.site("x")).toBooleanArray();
+                boolean[] other = DeterministicDropout.keepMask(m, n, p, 1234, DeterministicDropout.site("y")).toBooleanArray();
+                boolean[] again = DeterministicDropout.keepMask(m, n, p, 1234, DeterministicDropout.site("x")).toBooleanArray();
+                assertArrayEquals(keep, again);
+                int dropped = 0;
+                int bothDroppedAdjacent = 0;
+                int bothDroppedSites = 0;
+                for (int i = 0; i < n; i++) {
+                    if (!keep[i]) {
+                        dropped++;
+                        if (i + 1 < n && !keep[i + 1]) {
+                            bothDroppedAdjacent++;
+                        }
+                        if (!other[i]) {
+                            bothDroppedSites++;
+                        }
+                    }
+                }
+                // binomial std of the rate at n = 2^20 is <= 5e-4: allow ~6 sigma
+                assertEquals(p, dropped / (double) n, 3e-3, "drop rate at p=" + p);
+                assertEquals(p * p, bothDroppedAdjacent / (double) n, 3e-3, "adjacent elements independent");
+                assertEquals(p * p, bothDroppedSites / (double) n, 3e-3, "sites independent");
+            }
+        }
+    }
+
+    @Test
+    void appliedDropoutScalesKeptElements() {
+        try (NDManager m = DjlRuntime.newManager()) {
+            NDArray x = m.ones(new ai.djl.ndarray.types.Shape(64, 64));
+            float[] y = DeterministicDropout.apply(x, 0.25, 5, 9).toFloatArray();
+            for (float v : y) {
+                assertTrue(v == 0f || Math.abs(v - 1f / 0.75f) < 1e-6, "value " + v);
+            }
+            assertEquals(x, DeterministicDropout.apply(x, 0.0, 5, 9));
+        }
+    }
+}
