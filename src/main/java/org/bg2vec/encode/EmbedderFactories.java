@@ -1,6 +1,8 @@
 package org.bg2vec.encode;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Builds the {@link TextEmbedderFactory} for a model directory (plus an optional adapter). */
 public final class EmbedderFactories {
@@ -18,9 +20,21 @@ public final class EmbedderFactories {
      * @param maxLength maximum tokens per text, BOS included
      */
     public static TextEmbedderFactory forModel(Path model, Path adapter, int maxLength) {
-        // TODO(integration): the lead replaces this body with the real model-backed factory.
-        throw new UnsupportedOperationException("model loading is wired at integration: no model-backed "
-                + "embedder on this branch yet (model " + model + (adapter == null ? "" : ", adapter " + adapter)
-                + ")");
+        return forModel(model, List.of(), adapter, maxLength);
+    }
+
+    /**
+     * As {@link #forModel(Path, Path, int)}, with {@code baseAdapters} (e.g. the MNTP adapter) merged into
+     * the base first, then {@code adapter} (may be null).
+     */
+    public static TextEmbedderFactory forModel(Path model, List<Path> baseAdapters, Path adapter, int maxLength) {
+        List<String> all = new ArrayList<>();
+        for (Path p : baseAdapters) {
+            all.add(p.toString());
+        }
+        if (adapter != null) {
+            all.add(adapter.toString());
+        }
+        return new MistralTextEmbedder.Factory(model.toString(), all, maxLength);
     }
 }

@@ -1,0 +1,132 @@
+package org.bg2vec.encode;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.model.Autograd;
+import org.bg2vec.model.EncoderOptions;
+import org.bg2vec.model.MistralConfig;
+import org.bg2vec.model.MistralEncoder;
+import org.bg2vec.model.Pooling;
+import org.bg2vec.tokenize.Llm2VecTokenizer;
+import org.bg2vec.tokenize.TokenizedBatch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The real {@link TextEmbedder}: a bidirectional Mistral (base weights, then each adapter merged in
+ * order, e.g. MNTP then the trained SimCSE adapter) and the model's {@code tokenizer.json} with
+ * LLM2Vec's semantics. Eval mode, no gradient, fp32 on CPU / fp16 on GPU.
+ */
+public final class MistralTextEmbedder implements TextEmbedder {
+
+    private final MistralEncoder encoder;
+    private final Llm2VecTokenizer tokenizer;
+    private final NDManager manager;
+
+    private MistralTextEmbedder(MistralEncoder encoder, Llm2VecTokenizer tokenizer, NDManager manager) {
+        this.encoder = encoder;
+        this.tokenizer = tokenizer;
+        this.manager = manager;
+    }
+
+    /**
+     * @param modelDir  config.json, safetensors weights, tokenizer.json
+     * @param adapters  PEFT adapter directories merged in this order (may be empty)
+     * @param maxLength tokens per text, BOS included
+     */
+    public static MistralTextEmbedder open(Path modelDir, List<Path> adapters, int maxLength) throws IOException {
+        Engine engine = DjlRuntime.engine();
+        Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        Pooling pooling = Pooling.MEAN;
+        for (Path a : adapters) {
+            pooling = poolingOf(a, pooling);
+        }
+        MistralEncoder encoder = MistralEncoder.load(modelDir, EncoderOptions.forDevice(device).withPooling(pooling));
+        try {
+            for (Path a : adapters) {
+                encoder.mergeAdapter(a);
+            }
+            MistralConfig cfg = encoder.config();
+            long pad = cfg.padTokenId() != null ? cfg.padTokenId() : cfg.eosTokenId();
+            Path tok = modelDir.resolve("tokenizer.json");
+            Llm2VecTokenizer tokenizer = Llm2VecTokenizer.load(tok, maxLength, pad);
+            return new MistralTextEmbedder(encoder, tokenizer, engine.newBaseManager(device));
+        } catch (IOException | RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    /** An adapter trained by llm2vec or bg2vec says its pooling in llm2vec_config.json. */
+    static Pooling poolingOf(Path adapterDir, Pooling fallback) throws IOException {
+        Path f = adapterDir.resolve("llm2vec_config.json");
+        if (!Files.isRegularFile(f)) {
+            return fallback;
+        }
+        JsonNode n = new ObjectMapper().readTree(f.toFile()).get("pooling_mode");
+        return n == null ? fallback : Pooling.parse(n.asText());
+    }
+
+    @Override
+    public int dimension() {
+        return encoder.hiddenSize();
+    }
+
+    @Override
+    public float[][] embed(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        TokenizedBatch batch = tokenizer.tokenize(texts);
+        try (Autograd.Scope noGrad = Autograd.gradMode(false); NDManager sub = manager.newSubManager()) {
+            NDArray reps = encoder.embed(sub, batch, false, 0L);
+            float[] flat = reps.toFloatArray();
+            int h = encoder.hiddenSize();
+            float[][] out = new float[texts.size()][h];
+            for (int i = 0; i < out.length; i++) {
+                System.arraycopy(flat, i * h, out[i], 0, h);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            tokenizer.close();
+        } finally {
+            try {
+                encoder.close();
+            } finally {
+                manager.close();
+            }
+        }
+    }
+
+    /** Serializable factory; equal factories share one embedder per executor JVM. */
+    public record Factory(String modelDir, List<String> adapters, int maxLength) implements TextEmbedderFactory {
+        private static final long serialVersionUID = 1L;
+
+        public Factory {
+            adapters = List.copyOf(adapters);
+        }
+
+        @Override
+        public TextEmbedder open() {
+            try {
+                return MistralTextEmbedder.open(Path.of(modelDir), adapters.stream().map(Path::of).toList(), maxLength);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load the model " + modelDir + " with adapters " + adapters, e);
+            }
+        }
+    }
+}
