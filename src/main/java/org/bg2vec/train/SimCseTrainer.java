@@ -82,7 +82,14 @@ public final class SimCseTrainer {
      */
     public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
                              ModelFacts model, Configuration hadoop, StepListener listener) throws IOException {
-        return new SimCseTrainer(config, encoder, loss, collective, model, hadoop, listener).train();
+        SimCseTrainer trainer = new SimCseTrainer(config, encoder, loss, collective, model, hadoop, listener);
+        try {
+            return trainer.train();
+        } catch (IOException | RuntimeException | Error e) {
+            // peers blocked in a collective fail now instead of waiting for their timeout
+            collective.abort("rank " + collective.rank() + " failed: " + e);
+            throw e;
+        }
     }
 
     private Result train() throws IOException {
