@@ -10,13 +10,23 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** The global L2 norm (accumulated in double). */
+    /** The global L2 norm (accumulated in double, four independent partial sums for speed). */
     public static double globalNorm(float[] grads) {
-        double sum = 0;
-        for (float g : grads) {
-            sum += (double) g * g;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < grads.length; i += 4) {
+            s0 += (double) grads[i] * grads[i];
+            s1 += (double) grads[i + 1] * grads[i + 1];
+            s2 += (double) grads[i + 2] * grads[i + 2];
+            s3 += (double) grads[i + 3] * grads[i + 3];
         }
-        return Math.sqrt(sum);
+        for (; i < grads.length; i++) {
+            s0 += (double) grads[i] * grads[i];
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
     }
 
     /** Clips in place and returns the norm before clipping; {@code maxNorm <= 0} disables clipping. */
