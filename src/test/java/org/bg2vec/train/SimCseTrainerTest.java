@@ -99,4 +99,16 @@ class SimCseTrainerTest {
         double rel = TrainerFixtures.relativeDifference(two.get(0), one);
         assertTrue(rel < 1e-5, "W=2 vs W=1 relative difference " + rel);
     }
+
+    @Test
+    void aCheckpointOfTwoWorkersResumesOnOneWorker() throws Exception {
+        Path data = TrainerFixtures.data(tmp.resolve("data"));
+        float[] straight = TrainerFixtures.trainOne(TrainerFixtures.config(tmp.resolve("a"), data, ""), 0.1f);
+        Path out = tmp.resolve("b");
+        TrainerFixtures.train(TrainerFixtures.config(out, data, ", \"stop_after_n_steps\": 5, \"workers\": 2"), 2, 0.1f,
+                (r, m) -> { });
+        float[] resumed = TrainerFixtures.trainOne(TrainerFixtures.config(out, data, ""), 0.1f);
+        double rel = TrainerFixtures.relativeDifference(resumed, straight);
+        assertTrue(rel < 1e-5, "2 workers for 5 steps + 1 worker for 5 vs 1 worker for 10: " + rel);
+    }
 }
