@@ -127,6 +127,7 @@ public final class SimCseTrainer {
         if (resumedFrom != null) {
             Checkpoints.Loaded c = checkpoints.load(resumedFrom);
             c.checkMatches(params.parameters(), params.size());
+            checkSameRun(c);
             master = c.values();
             params.setValues(master);
             adam.restore(c.optimizerSteps(), c.firstMoment(), c.secondMoment());
@@ -228,6 +229,32 @@ public final class SimCseTrainer {
         collective.broadcast(b, 0);
         long step = b.getLong(0);
         return step < 0 ? null : new Path(config.checkpointDir(), "step-" + step).toString();
+    }
+
+    /** The data cursor and dropout keys only mean the same thing with the same batch, seed and data. */
+    private void checkSameRun(Checkpoints.Loaded c) {
+        if (!(c.config() instanceof com.fasterxml.jackson.databind.node.ObjectNode saved)) {
+            throw new IllegalArgumentException(c.path() + "/config.json is not a JSON object");
+        }
+        TrainConfig before = TrainConfig.parse(saved.toString());
+        List<String> changed = new java.util.ArrayList<>();
+        if (before.globalBatchSize() != config.globalBatchSize()) {
+            changed.add("global_batch_size " + before.globalBatchSize() + " -> " + config.globalBatchSize());
+        }
+        if (before.seed() != config.seed()) {
+            changed.add("seed " + before.seed() + " -> " + config.seed());
+        }
+        if (before.shuffleBufferSize() != config.shuffleBufferSize()) {
+            changed.add("shuffle_buffer_size " + before.shuffleBufferSize() + " -> " + config.shuffleBufferSize());
+        }
+        if (!java.util.Objects.equals(before.trainData(), config.trainData())) {
+            changed.add("train_data " + before.trainData() + " -> " + config.trainData());
+        }
+        if (!changed.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + c.path() + ": the config changed (" + changed
+                    + "); the data position would not continue the same run. Restore these values, or set"
+                    + " \"resume\": \"never\" with a fresh checkpoint_dir to start over");
+        }
     }
 
     private StepMetrics gatherMetrics(TrainingState state, long totalSteps, int epoch, GradCacheStep.Result r,

@@ -84,6 +84,12 @@ class SimCseTrainerTest {
         TrainerFixtures.train(TrainerFixtures.config(out, data, ", \"stop_after_n_steps\": 2, \"resume\": \"never\""), 1, 0f,
                 (r, m) -> steps.add(m.step()));
         assertEquals(List.of(1L, 2L), steps);
+        try (ToyEncoder enc = TrainerFixtures.model(0f)) {
+            String m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
+                    SimCseTrainer.run(TrainerFixtures.config(out, data, ", \"seed\": 7"), enc, new CosineNllLoss(20f),
+                            new org.bg2vec.collective.SingleProcessCollective(), TrainerFixtures.FACTS)).getMessage();
+            assertTrue(m.contains("seed 42 -> 7"), m);
+        }
     }
 
     @Test

@@ -47,7 +47,7 @@ public final class Checkpoints {
 
     /** A checkpoint read back. */
     public record Loaded(String path, TrainingState state, long optimizerSteps, List<String> names, float[] values,
-                         float[] firstMoment, float[] secondMoment) {
+                         float[] firstMoment, float[] secondMoment, JsonNode config) {
 
         /** Fails unless the checkpoint holds exactly the model's trainable parameters (names and sizes). */
         public void checkMatches(List<NamedParameter> params, int totalSize) throws IOException {
@@ -143,8 +143,12 @@ public final class Checkpoints {
         TrainingState state = new TrainingState(s.path("step").asLong(),
                 new GlobalBatches.Cursor(s.path("epoch").asInt(), s.path("batch_in_epoch").asLong()),
                 s.path("loss_scale").asDouble(), s.path("good_steps").asInt(), s.path("skipped_steps").asLong());
+        JsonNode config;
+        try (InputStream in = f.open(new Path(p, "config.json"))) {
+            config = JSON.readTree(in);
+        }
         return new Loaded(path, state, s.path("optimizer_steps").asLong(), values.names(),
-                FloatArrays.concat(values.arrays()), moments.arrays().get(0), moments.arrays().get(1));
+                FloatArrays.concat(values.arrays()), moments.arrays().get(0), moments.arrays().get(1), config);
     }
 
     private void prune() throws IOException {
