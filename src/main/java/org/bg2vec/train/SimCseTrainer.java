@@ -108,6 +108,11 @@ public final class SimCseTrainer {
         ParquetSamples reader = new ParquetSamples(hadoop, manifest.vocabSize(), manifest.maxSeqLength());
         List<ParquetSamples.RowGroup> groups = reader.rowGroups(manifest.split("train").files());
         long rows = groups.stream().mapToLong(ParquetSamples.RowGroup::rows).sum();
+        long declared = manifest.split("train").samples();
+        if (declared >= 0 && declared != rows && rank == 0) {
+            LOG.warn("{}/manifest.json declares {} training samples but its Parquet files hold {} rows; using the files",
+                    config.trainData(), declared, rows);
+        }
         long stepsPerEpoch = rows / global;
         if (stepsPerEpoch == 0) {
             throw new IllegalArgumentException("the training data in " + config.trainData() + " has " + rows
