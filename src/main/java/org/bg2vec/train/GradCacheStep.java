@@ -24,9 +24,14 @@ import java.util.List;
  * <li>compute the full global loss (identical on every worker) and its gradient w.r.t. the gathered
  *     embeddings, keeping the rows of this worker's slice;</li>
  * <li>re-embed each micro-batch with grad and the same dropout keys (bit-identical embeddings) and
- *     back-propagate the cached embedding gradient into the trainable parameters;</li>
+ *     back-propagate the cached embedding gradient into the trainable parameters; each
+ *     micro-batch's parameter gradient is identical bit for bit whatever the worker count, and
+ *     they are summed in a fixed tree order ({@link PairwiseSum});</li>
  * <li>all-reduce SUM the flat parameter gradient (the sum over workers is the global gradient).</li>
  * </ol>
+ * Summing per micro-batch in a fixed order instead of letting torch accumulate matters: Adam
+ * divides by the gradient's magnitude, so reassociation noise in near-zero gradient entries would
+ * otherwise grow into visible differences between worker counts within a few steps.
  */
 public final class GradCacheStep {
 
@@ -98,8 +103,9 @@ public final class GradCacheStep {
                 }
             }
         }
-        params.zeroGradients();
+        PairwiseSum sum = new PairwiseSum();
         for (int i = 0; i < micro.size(); i++) {
+            params.zeroGradients();
             for (int view = 0; view < 2; view++) {
                 try (NDManager m = manager.newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
                     long key = DropoutSeeds.of(seed, step, firstMicro + i, view);
@@ -109,9 +115,10 @@ public final class GradCacheStep {
                     Autograd.backward(e, m.create(g, e.getShape()));
                 }
             }
+            sum.add(params.gradients());
         }
-        float[] total = params.gradients();
         params.zeroGradients();
+        float[] total = sum.result();
         collective.allReduceSum(FloatBuffer.wrap(total));
         long tokens = 0;
         for (TrainSample s : slice) {

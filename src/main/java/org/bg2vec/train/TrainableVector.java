@@ -1,6 +1,8 @@
 package org.bg2vec.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.bg2vec.model.Autograd;
 import org.bg2vec.model.NamedParameter;
@@ -58,13 +60,25 @@ public final class TrainableVector {
         return out;
     }
 
-    /** Sets every parameter to its slice of {@code values}, in place. */
+    /**
+     * Sets every parameter to its slice of {@code values}, copying into the parameter's existing
+     * storage (grad mode off, on the parameter's device). Not {@code NDArray.set(Buffer)}: on the CPU
+     * that makes the tensor's storage alias a Java direct buffer kept alive only by that one Java
+     * wrapper, and any other handle or view of the parameter would keep the old storage.
+     */
     public void setValues(float[] values) {
         if (values.length != size) {
             throw new IllegalArgumentException("expected " + size + " trainable values, got " + values.length);
         }
-        for (int i = 0; i < params.size(); i++) {
-            params.get(i).array().set(FloatBuffer.wrap(values, offsets[i], offsets[i + 1] - offsets[i]).slice());
+        try (Autograd.Scope off = Autograd.gradMode(false)) {
+            for (int i = 0; i < params.size(); i++) {
+                NDArray p = params.get(i).array();
+                try (NDManager tmp = p.getManager().newSubManager()) {
+                    NDArray v = tmp.create(FloatBuffer.wrap(values, offsets[i], offsets[i + 1] - offsets[i]).slice(),
+                            p.getShape());
+                    p.set(new NDIndex("..."), v);
+                }
+            }
         }
     }
 

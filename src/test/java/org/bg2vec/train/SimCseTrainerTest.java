@@ -102,8 +102,8 @@ class SimCseTrainerTest {
         assertArrayEquals(two.get(0), two.get(1), 0f, "both ranks hold the same model");
         float[] init = TrainerFixtures.model(0.1f).values();
         assertTrue(TrainerFixtures.relativeDifference(init, one) > 1e-3, "training moved the parameters");
-        double rel = TrainerFixtures.relativeDifference(two.get(0), one);
-        assertTrue(rel < 1e-5, "W=2 vs W=1 relative difference " + rel);
+        // 4 micro-batches per step: 2 per worker, a power of two, so the sums are the same tree
+        assertArrayEquals(one, two.get(0), 0f, "W=2 trains bit for bit the model of W=1");
     }
 
     @Test
