@@ -1,0 +1,90 @@
+package org.bg2vec.train;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The SimCSE training configuration, validated once at load ({@link TrainConfigReader}).
+ *
+ * <p>JSON keys are llm2vec's {@code run_simcse.py} / HF {@code TrainingArguments} names (accepted
+ * as-is) plus bg2vec's own; conf/README.md documents every key. Defaults follow llm2vec / HF where
+ * they exist. Derived values: {@link #globalBatchSize()} is {@code global_batch_size} if given,
+ * else {@code per_device_train_batch_size × gradient_accumulation_steps}, else 128.
+ *
+ * @param raw the parsed JSON object (saved with each checkpoint)
+ */
+public record TrainConfig(
+        String modelNameOrPath,
+        String peftModelNameOrPath,
+        boolean bidirectional,
+        String poolingMode,
+        int maxSeqLength,
+        double simcseDropout,
+        int loraR,
+        int loraAlpha,
+        double loraDropout,
+        double lossScale,
+        double learningRate,
+        int globalBatchSize,
+        int microBatchSize,
+        double numTrainEpochs,
+        int maxSteps,
+        int stopAfterNSteps,
+        int warmupSteps,
+        double warmupRatio,
+        long seed,
+        int saveSteps,
+        int loggingSteps,
+        int evalSteps,
+        int evalBatches,
+        String outputDir,
+        String checkpointDir,
+        int keepCheckpoints,
+        String trainData,
+        String validationData,
+        Precision precision,
+        double maxGradNorm,
+        double weightDecay,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        double fp16InitScale,
+        int fp16GrowthInterval,
+        int workers,
+        int maxAttempts,
+        int shuffleBufferSize,
+        String resume,
+        ObjectNode raw) {
+
+    /** Numeric precision of the frozen base model; LoRA weights and optimizer state are always fp32. */
+    public enum Precision { FP32, FP16 }
+
+    /** Parses and validates a JSON config (see {@link TrainConfigReader} for the rules). */
+    public static TrainConfig parse(String json) {
+        return TrainConfigReader.parse(json);
+    }
+
+    /** Reads, parses and validates a local JSON config file. */
+    public static TrainConfig load(Path file) throws IOException {
+        try {
+            return parse(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** This config with one key replaced (e.g. a command-line override), validated again. */
+    public TrainConfig with(String key, Object value) {
+        ObjectNode copy = raw.deepCopy();
+        copy.putPOJO(key, value);
+        return TrainConfigReader.parse(copy);
+    }
+
+    /** Samples per worker per step: the contiguous slice of the global batch. */
+    public int sliceSize() {
+        return globalBatchSize / workers;
+    }
+}

@@ -1,0 +1,248 @@
+package org.bg2vec.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns a JSON object into a validated {@link TrainConfig}: every key is read with its type and
+ * allowed range; keys that llm2vec/HF accept but bg2vec does not use are noted at INFO, unknown
+ * keys produce one WARN listing them, and all invalid values are reported in one
+ * {@link IllegalArgumentException} naming each key and its allowed range.
+ */
+final class TrainConfigReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainConfigReader.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** llm2vec / HF keys accepted for compatibility and not used by bg2vec. */
+    static final Set<String> IGNORED = Set.of(
+            "attn_implementation", "torch_dtype", "gradient_checkpointing", "dataset_name",
+            "dataset_file_path", "do_train", "do_eval", "remove_unused_columns", "disable_tqdm",
+            "save_only_model", "experiment_id", "report_to", "run_name", "dataloader_drop_last",
+            "ddp_find_unused_parameters", "fp16", "bf16", "per_device_eval_batch_size", "logging_dir",
+            "max_train_samples", "overwrite_output_dir", "optim", "evaluation_strategy", "eval_strategy",
+            "save_strategy", "logging_strategy", "local_rank", "lora_modules");
+
+    private final ObjectNode node;
+    private final List<String> errors = new ArrayList<>();
+    private final Set<String> used = new TreeSet<>();
+
+    private TrainConfigReader(ObjectNode node) {
+        this.node = node;
+    }
+
+    static TrainConfig parse(String json) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the training config is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ")", e);
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw new IllegalArgumentException("the training config must be a JSON object {...}");
+        }
+        return new TrainConfigReader(obj).read();
+    }
+
+    static TrainConfig parse(ObjectNode node) {
+        try {
+            return parse(JSON.writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise the config: " + e.getMessage(), e);
+        }
+    }
+
+    private TrainConfig read() {
+        String model = string("model_name_or_path", null);
+        String peft = string("peft_model_name_or_path", null);
+        boolean bidirectional = bool("bidirectional", false);
+        String pooling = choice("pooling_mode", "mean", "mean", "weighted_mean", "eos_token");
+        int maxSeq = integer("max_seq_length", 512, 2, 1 << 20);
+        double simcseDropout = real("simcse_dropout", 0.1, 0, 1, false);
+        int loraR = integer("lora_r", 8, 1, 1 << 16);
+        int loraAlpha = integer("lora_alpha", 2 * loraR, 1, 1 << 20);
+        double loraDropout = real("lora_dropout", 0.05, 0, 1, false);
+        double lossScale = real("loss_scale", 50.0, 1e-6, 1e6, true);
+        choice("loss_class", "HardNegativeNLLLoss", "HardNegativeNLLLoss");
+        double lr = real("learning_rate", 5e-5, 0, 10, false);
+        int perDevice = integer("per_device_train_batch_size", 8, 1, 1 << 20);
+        int accumulation = integer("gradient_accumulation_steps", 1, 1, 1 << 20);
+        int defaultGlobal = node.has("per_device_train_batch_size") || node.has("gradient_accumulation_steps")
+                ? perDevice * accumulation : 128;
+        int global = integer("global_batch_size", defaultGlobal, 1, 1 << 24);
+        int workers = integer("workers", 1, 1, 4096);
+        int micro = integer("micro_batch_size", Math.min(8, global), 1, 1 << 20);
+        double epochs = real("num_train_epochs", 3.0, 1e-9, 1e9, true);
+        int maxSteps = integer("max_steps", -1, -1, Integer.MAX_VALUE);
+        if (maxSteps == 0) {
+            errors.add("max_steps = 0: use -1 (plan the decay over num_train_epochs) or a positive step count");
+        }
+        int stopAfter = integer("stop_after_n_steps", 10000, 1, Integer.MAX_VALUE);
+        int warmup = integer("warmup_steps", 0, 0, Integer.MAX_VALUE);
+        double warmupRatio = real("warmup_ratio", 0.0, 0, 1, true);
+        choice("lr_scheduler_type", "linear", "linear");
+        long seed = longValue("seed", 42);
+        int saveSteps = integer("save_steps", 500, 1, Integer.MAX_VALUE);
+        int loggingSteps = integer("logging_steps", 500, 1, Integer.MAX_VALUE);
+        int evalSteps = integer("eval_steps", 0, 0, Integer.MAX_VALUE);
+        int evalBatches = integer("eval_batches", 8, 1, Integer.MAX_VALUE);
+        String outputDir = string("output_dir", null);
+        if (outputDir == null || outputDir.isBlank()) {
+            errors.add("output_dir is required: the directory (local path or hdfs:/s3a: URI) for the adapter, metrics and plot");
+        }
+        String checkpointDir = string("checkpoint_dir", outputDir == null ? null : outputDir + "/checkpoints");
+        int keep = integer("keep_checkpoints", node.has("save_total_limit") ? integer("save_total_limit", 3, 1, 1 << 20) : 3,
+                1, 1 << 20);
+        String trainData = string("train_data", null);
+        String validationData = string("validation_data", trainData);
+        String precisionName = choice("precision", "fp32", "fp32", "fp16");
+        TrainConfig.Precision precision = TrainConfig.Precision.valueOf(precisionName.toUpperCase(Locale.ROOT));
+        double maxGradNorm = real("max_grad_norm", 1.0, 0, 1e9, false);
+        double weightDecay = real("weight_decay", 0.0, 0, 1, true);
+        double beta1 = real("adam_beta1", 0.9, 0, 1, false);
+        double beta2 = real("adam_beta2", 0.999, 0, 1, false);
+        double eps = real("adam_epsilon", 1e-8, 0, 1, false);
+        double initScale = real("fp16_init_scale", 65536.0, 1, 1e30, true);
+        int growthInterval = integer("fp16_growth_interval", 2000, 1, Integer.MAX_VALUE);
+        int maxAttempts = integer("max_attempts", 3, 1, 1000);
+        int shuffleBuffer = integer("shuffle_buffer_size", 10000, 1, 1 << 26);
+        String resume = string("resume", "auto");
+
+        if (global % workers != 0) {
+            errors.add("global_batch_size " + global + " is not divisible by workers " + workers
+                    + ": every worker takes an equal contiguous slice of each global batch");
+        } else if ((global / workers) % micro != 0) {
+            errors.add("the per-worker slice global_batch_size/workers = " + (global / workers)
+                    + " is not a multiple of micro_batch_size " + micro
+                    + ": micro-batches must tile the slice so that dropout seeds do not depend on the worker count");
+        }
+        reportKeys();
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid training config: " + String.join("; ", errors));
+        }
+        return new TrainConfig(model, peft, bidirectional, pooling, maxSeq, simcseDropout, loraR, loraAlpha,
+                loraDropout, lossScale, lr, global, micro, epochs, maxSteps, stopAfter, warmup, warmupRatio, seed,
+                saveSteps, loggingSteps, evalSteps, evalBatches, outputDir, checkpointDir, keep, trainData,
+                validationData, precision, maxGradNorm, weightDecay, beta1, beta2, eps, initScale, growthInterval,
+                workers, maxAttempts, shuffleBuffer, resume, node.deepCopy());
+    }
+
+    private void reportKeys() {
+        Set<String> ignored = new TreeSet<>();
+        Set<String> unknown = new TreeSet<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (used.contains(key)) {
+                continue;
+            }
+            (IGNORED.contains(key) ? ignored : unknown).add(key);
+        }
+        if (!ignored.isEmpty()) {
+            LOG.info("config keys accepted for llm2vec compatibility but not used by bg2vec: {}"
+                    + " (attention is eager, precision is set by 'precision', data by 'train_data')", ignored);
+        }
+        if (!unknown.isEmpty()) {
+            LOG.warn("unknown config keys ignored (check their spelling): {}", unknown);
+        }
+    }
+
+    private JsonNode value(String key) {
+        used.add(key);
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    private String string(String key, String dflt) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isTextual()) {
+            errors.add(key + " must be a string, got " + v);
+            return dflt;
+        }
+        return v.asText();
+    }
+
+    private boolean bool(String key, boolean dflt) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            errors.add(key + " must be true or false, got " + v);
+            return dflt;
+        }
+        return v.asBoolean();
+    }
+
+    private String choice(String key, String dflt, String... allowed) {
+        String s = string(key, dflt);
+        for (String a : allowed) {
+            if (a.equals(s)) {
+                return s;
+            }
+        }
+        errors.add(key + " must be one of " + String.join(", ", allowed) + ", got \"" + s + "\"");
+        return dflt;
+    }
+
+    private int integer(String key, int dflt, int min, int max) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
+            errors.add(key + " must be an integer in [" + min + ", " + max + "], got " + v);
+            return dflt;
+        }
+        long x = v.asLong();
+        if (x < min || x > max) {
+            errors.add(key + " must be in [" + min + ", " + max + "], got " + x);
+            return dflt;
+        }
+        return (int) x;
+    }
+
+    private long longValue(String key, long dflt) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber()) {
+            errors.add(key + " must be an integer, got " + v);
+            return dflt;
+        }
+        return v.asLong();
+    }
+
+    /** A number in [min, max] ({@code maxInclusive}) or [min, max). */
+    private double real(String key, double dflt, double min, double max, boolean maxInclusive) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isNumber()) {
+            errors.add(key + " must be a number, got " + v);
+            return dflt;
+        }
+        double x = v.asDouble();
+        if (!(x >= min && (maxInclusive ? x <= max : x < max))) {
+            errors.add(key + " must be in [" + min + ", " + max + (maxInclusive ? "]" : ")") + ", got " + x);
+            return dflt;
+        }
+        return x;
+    }
+}

@@ -1,0 +1,157 @@
+package org.bg2vec.train.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads prepared Parquet shards without Spark, one row group at a time (the unit of the seeded
+ * read order), projecting only {@code sample_id}, {@code query_ids} and {@code positive_ids}.
+ * Rows that cannot be trained on (fewer than 2 tokens in a view, a token id outside the vocabulary,
+ * longer than the manifest's max_seq_length) are skipped and counted; the first few are logged
+ * with their file and sample id.
+ */
+public final class ParquetSamples {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParquetSamples.class);
+    private static final int LOGGED_SKIPS = 5;
+
+    /** One row group of one file. */
+    public record RowGroup(Path file, int index, long rows) {
+    }
+
+    private final Configuration conf;
+    private final int vocabSize;
+    private final int maxSeqLength;
+    private final AtomicLong skipped = new AtomicLong();
+
+    public ParquetSamples(Configuration conf, int vocabSize, int maxSeqLength) {
+        this.conf = conf;
+        this.vocabSize = vocabSize;
+        this.maxSeqLength = maxSeqLength;
+    }
+
+    /** The row groups of {@code files}, in file order, from the footers only. */
+    public List<RowGroup> rowGroups(List<Path> files) throws IOException {
+        List<RowGroup> out = new ArrayList<>();
+        for (Path f : files) {
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(f, conf))) {
+                checkSchema(f, r.getFooter().getFileMetaData().getSchema());
+                List<BlockMetaData> blocks = r.getRowGroups();
+                for (int i = 0; i < blocks.size(); i++) {
+                    out.add(new RowGroup(f, i, blocks.get(i).getRowCount()));
+                }
+            } catch (IOException e) {
+                throw new IOException("cannot read the Parquet footer of " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The trainable samples of one row group, in file order. */
+    public List<TrainSample> read(RowGroup g) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(g.file(), conf))) {
+            MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            MessageType projection = new MessageType(schema.getName(), schema.getType("sample_id"),
+                    schema.getType("query_ids"), schema.getType("positive_ids"));
+            r.setRequestedSchema(projection);
+            PageReadStore pages = r.readRowGroup(g.index());
+            RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
+                    .getRecordReader(pages, new GroupRecordConverter(projection));
+            List<TrainSample> out = new ArrayList<>((int) pages.getRowCount());
+            for (long i = 0; i < pages.getRowCount(); i++) {
+                Group row = records.read();
+                long id = row.getLong("sample_id", 0);
+                int[] q = ids(row, "query_ids");
+                int[] p = ids(row, "positive_ids");
+                String problem = problem(q, "query_ids");
+                if (problem == null) {
+                    problem = problem(p, "positive_ids");
+                }
+                if (problem != null) {
+                    if (skipped.incrementAndGet() <= LOGGED_SKIPS) {
+                        LOG.warn("skipping sample_id {} in {} (row group {}): {}", id, g.file(), g.index(), problem);
+                    }
+                    continue;
+                }
+                out.add(new TrainSample(id, q, p));
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read row group " + g.index() + " of " + g.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Samples skipped so far by this reader. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    private String problem(int[] ids, String column) {
+        if (ids.length < 2) {
+            return column + " has " + ids.length + " token(s); a sample needs BOS and at least one text token";
+        }
+        if (ids.length > maxSeqLength) {
+            return column + " has " + ids.length + " tokens, more than the manifest's max_seq_length " + maxSeqLength;
+        }
+        for (int t : ids) {
+            if (t < 0 || (vocabSize > 0 && t >= vocabSize)) {
+                return column + " holds token id " + t + " outside the vocabulary [0, " + vocabSize + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Reads an array<int> column in Spark's 3-level LIST layout or the legacy 2-level one. */
+    private static int[] ids(Group row, String column) {
+        if (row.getFieldRepetitionCount(column) == 0) {
+            return new int[0];
+        }
+        Group list = row.getGroup(column, 0);
+        Type repeated = list.getType().getType(0);
+        int n = list.getFieldRepetitionCount(0);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (repeated.isPrimitive()) {
+                out[i] = list.getInteger(0, i);
+            } else {
+                Group element = list.getGroup(0, i);
+                if (element.getFieldRepetitionCount(0) == 0) {
+                    throw new IllegalArgumentException(column + " holds a null token id");
+                }
+                out[i] = element.getInteger(0, 0);
+            }
+        }
+        return out;
+    }
+
+    private static void checkSchema(Path f, MessageType schema) throws IOException {
+        for (String c : new String[]{"sample_id", "query_ids", "positive_ids"}) {
+            if (!schema.containsField(c)) {
+                throw new IOException(f + " has no column '" + c + "' (columns: " + schema.getFields().stream()
+                        .map(Type::getName).toList() + "); is this a 'bg2vec prepare' shard?");
+            }
+        }
+        Type ids = schema.getType("query_ids");
+        if (ids.isPrimitive() || ((GroupType) ids).getFieldCount() != 1) {
+            throw new IOException(f + ": query_ids must be array<int>, found " + ids);
+        }
+    }
+}

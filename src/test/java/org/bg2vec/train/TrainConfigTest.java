@@ -1,0 +1,95 @@
+package org.bg2vec.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainConfigTest {
+
+    @Test
+    void theBg2VecRecipeLoadsWithLlm2vecValues() throws Exception {
+        TrainConfig c = TrainConfig.load(Path.of("conf/bg2vec-simcse.json"));
+        assertEquals(128, c.globalBatchSize());
+        assertEquals(3e-5, c.learningRate());
+        assertEquals(0.3, c.simcseDropout());
+        assertEquals(16, c.loraR());
+        assertEquals(32, c.loraAlpha(), "llm2vec's run_simcse.py uses lora_alpha = 2 · lora_r");
+        assertEquals(0.05, c.loraDropout());
+        assertEquals(20.0, c.lossScale());
+        assertEquals(1000, c.stopAfterNSteps());
+        assertEquals(-1, c.maxSteps());
+        assertEquals(3.0, c.numTrainEpochs());
+        assertEquals(42, c.seed());
+        assertEquals(1.0, c.maxGradNorm());
+        assertEquals(0.9, c.adamBeta1());
+        assertEquals(0.999, c.adamBeta2());
+        assertEquals(1e-8, c.adamEpsilon());
+        assertEquals(0.0, c.weightDecay());
+        assertEquals(TrainConfig.Precision.FP16, c.precision());
+        assertTrue(c.bidirectional());
+    }
+
+    @Test
+    void theTinyDemoConfigLoads() throws Exception {
+        TrainConfig c = TrainConfig.load(Path.of("conf/tiny-simcse.json"));
+        assertEquals(16, c.globalBatchSize());
+        assertEquals(4, c.microBatchSize());
+        assertEquals("target/demo/simcse/checkpoints", c.checkpointDir());
+        assertEquals("target/demo/prepared", c.validationData());
+    }
+
+    @Test
+    void defaultsFollowLlm2vecAndHf() {
+        TrainConfig c = TrainConfig.parse("{\"output_dir\": \"o\"}");
+        assertEquals(128, c.globalBatchSize());
+        assertEquals(0.1, c.simcseDropout());
+        assertEquals(8, c.loraR());
+        assertEquals(16, c.loraAlpha());
+        assertEquals(50.0, c.lossScale());
+        assertEquals(10000, c.stopAfterNSteps());
+        assertEquals("auto", c.resume());
+        assertEquals(TrainConfig.Precision.FP32, c.precision());
+        // llm2vec's effective batch: per-device batch × accumulation
+        assertEquals(64, TrainConfig.parse("{\"output_dir\": \"o\", \"per_device_train_batch_size\": 32,"
+                + " \"gradient_accumulation_steps\": 2}").globalBatchSize());
+    }
+
+    @Test
+    void unknownAndIgnoredKeysAreAccepted() {
+        TrainConfig c = TrainConfig.parse("{\"output_dir\": \"o\", \"attn_implementation\": \"sdpa\", \"lerning_rate\": 1}");
+        assertEquals(5e-5, c.learningRate());
+    }
+
+    @Test
+    void invalidValuesGiveOneErrorNamingEveryKeyAndItsRange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"simcse_dropout\": 1.5, \"precision\": \"bf16\", \"lora_r\": \"sixteen\"}"));
+        String m = e.getMessage();
+        assertTrue(m.contains("simcse_dropout must be in [0.0, 1.0)"), m);
+        assertTrue(m.contains("precision must be one of fp32, fp16"), m);
+        assertTrue(m.contains("lora_r must be an integer"), m);
+    }
+
+    @Test
+    void theBatchMustTileAcrossWorkersAndMicroBatches() {
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"global_batch_size\": 128, \"workers\": 3}")).getMessage();
+        assertTrue(m.contains("not divisible by workers 3"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"global_batch_size\": 16, \"workers\": 2, \"micro_batch_size\": 3}")).getMessage();
+        assertTrue(m.contains("not a multiple of micro_batch_size 3"), m);
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse("{}"), "output_dir is required");
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse("[1]"));
+    }
+
+    @Test
+    void overridesAreValidatedAgain() {
+        TrainConfig c = TrainConfig.parse("{\"output_dir\": \"o\", \"global_batch_size\": 16, \"micro_batch_size\": 4}");
+        assertEquals(2, c.with("workers", 2).workers());
+        assertThrows(IllegalArgumentException.class, () -> c.with("workers", 3));
+    }
+}
