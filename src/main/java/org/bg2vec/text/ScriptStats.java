@@ -1,0 +1,31 @@
+package org.bg2vec.text;
+
+/** Script statistics used by the language filters of the prepare job. */
+public final class ScriptStats {
+
+    private ScriptStats() {
+    }
+
+    /**
+     * Share of Cyrillic letters among all letters of {@code text} (code points with
+     * {@link Character#isLetter(int)}), in [0, 1]. A text without letters has share 0.
+     */
+    public static double cyrillicShare(String text) {
+        if (text == null) {
+            return 0.0;
+        }
+        long letters = 0;
+        long cyrillic = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetter(cp)) {
+                letters++;
+                if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.CYRILLIC) {
+                    cyrillic++;
+                }
+            }
+        }
+        return letters == 0 ? 0.0 : (double) cyrillic / letters;
+    }
+}
