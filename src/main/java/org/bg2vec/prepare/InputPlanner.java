@@ -163,10 +163,13 @@ public final class InputPlanner {
         }
         if (in.compression() == Compression.NONE && enc.isUtf8()) {
             long size = Math.max(MIN_XML_SPLIT, Math.min(MAX_XML_SPLIT, perTask));
-            for (long start = 0; start < in.bytes(); start += size) {
-                long end = Math.min(in.bytes(), start + size);
+            // equal ranges, none shorter than `size`, so the last one holds the whole tail with </mediawiki>
+            long n = Math.max(1, in.bytes() / size);
+            for (long i = 0; i < n; i++) {
+                long start = in.bytes() * i / n;
+                long end = in.bytes() * (i + 1) / n;
                 out.add(new DumpSplit(in.index(), in.path(), in.bytes(), in.format(), in.compression(),
-                        DumpSplit.Kind.XML_RANGE, start, end, cs, enc.bomLength(), end == in.bytes()));
+                        DumpSplit.Kind.XML_RANGE, start, end, cs, enc.bomLength(), i == n - 1));
             }
             return out;
         }
@@ -176,14 +179,11 @@ public final class InputPlanner {
 
     /** The encoding of an XML input from its first (decompressed) bytes. */
     XmlEncoding detectEncoding(ResolvedInput in) throws IOException {
-        Path p = new Path(in.path());
+        DumpSplit whole = new DumpSplit(in.index(), in.path(), in.bytes(), in.format(), in.compression(),
+                DumpSplit.Kind.WHOLE, 0, in.bytes(), "UTF-8", 0, true);
         byte[] head;
-        try (InputStream raw = p.getFileSystem(conf).open(p);
-             InputStream dec = decompressed(raw, in.compression())) {
-            head = dec.readNBytes(256);
-        } catch (IOException e) {
-            throw new DumpReadException(in.path() + ": cannot read the start of the dump (" + e.getMessage()
-                    + "); is the file complete and compressed as its name says?", e);
+        try (SplitInput input = SplitInput.open(whole, conf)) {
+            head = input.utf8().readNBytes(256);
         }
         if (head.length == 0) {
             throw new DumpReadException(in.path() + ": the dump is empty (nothing after decompression)."

@@ -42,7 +42,7 @@ public final class JsonlReader implements RecordReader {
         try {
             node = JSON.readTree(line);
         } catch (IOException e) {
-            return bad(null, null, "line " + lineNo + " is not JSON: " + e.getOriginalMessage());
+            return bad(null, null, "line " + lineNo + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (node == null || !node.isObject()) {
             return bad(null, null, "line " + lineNo + " is not a JSON object");

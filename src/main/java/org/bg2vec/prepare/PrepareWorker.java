@@ -40,7 +40,8 @@ public final class PrepareWorker implements AutoCloseable {
     /** The cleaning settings of a prepare config: the defaults, with {@code drop_sections} when given. */
     static CleaningConfig cleaningConfig(PrepareConfig config) {
         CleaningConfig defaults = CleaningConfig.defaults();
-        return config.dropSections() == null ? defaults : defaults.withDropSections(config.dropSections());
+        return config.dropSections() == null ? defaults : new CleaningConfig(config.dropSections(),
+                defaults.fileNamespaces(), defaults.categoryNamespaces(), defaults.keepListItems());
     }
 
     /** The outcomes of one split's records; the worker is closed when they are exhausted. */

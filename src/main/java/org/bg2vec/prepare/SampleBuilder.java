@@ -1,6 +1,7 @@
 package org.bg2vec.prepare;
 
 import org.bg2vec.text.MarkupLeftovers;
+import org.bg2vec.text.ScriptStats;
 import org.bg2vec.text.SentenceSplitter;
 import org.bg2vec.tokenize.Llm2VecTokenizer;
 
@@ -58,7 +59,7 @@ public final class SampleBuilder {
                 sink.count(Reasons.TOO_FEW_TOKENS);
                 continue;
             }
-            if (minCyrillic > 0 && Cyrillic.share(text) < minCyrillic) {
+            if (minCyrillic > 0 && ScriptStats.cyrillicShare(text) < minCyrillic) {
                 sink.count(Reasons.LOW_CYRILLIC);
                 continue;
             }

@@ -39,10 +39,10 @@ final class NearDuplicates {
         Dataset<Row> df = spark.createDataFrame(samples.values().map(s -> RowFactory.create(s.sampleId(),
                 Shingles.wordNgrams(s.text(), SHINGLE_WORDS).toArray(new String[0]))), schema);
         Dataset<Row> features = new HashingTF().setInputCol("shingles").setOutputCol("features")
-                .setNumFeatures(FEATURES).setBinary(true).transform(df).select("sample_id", "features");
+                .setNumFeatures(FEATURES).setBinary(true).transform(df).select(col("sample_id"), col("features"));
         MinHashLSHModel model = new MinHashLSH().setInputCol("features").setOutputCol("hashes")
                 .setNumHashTables(HASH_TABLES).setSeed(seed).fit(features);
-        Dataset<Row> pairs = model.approxSimilarityJoin(features, features, 1.0 - threshold, "distance");
+        Dataset<?> pairs = model.approxSimilarityJoin(features, features, 1.0 - threshold, "distance");
         JavaPairRDD<Long, Boolean> drop = pairs
                 .where(col("datasetA.sample_id").lt(col("datasetB.sample_id")))
                 .select(col("datasetB.sample_id").as("id"))
