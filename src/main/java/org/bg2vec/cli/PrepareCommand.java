@@ -12,6 +12,8 @@ import org.bg2vec.prepare.SampleMode;
 import org.bg2vec.spark.PrepareJob;
 import org.bg2vec.spark.SparkSessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -26,6 +28,9 @@ public final class PrepareCommand implements Callable<Integer> {
 
     /** Exit code for bad input or options (the message says what to fix). */
     static final int BAD_INPUT = 2;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--input", required = true, paramLabel = "PATH",
             description = "Dump (.xml, .xml.bz2, multistream .xml.bz2), Parquet (file or directory) or JSONL;"
@@ -117,17 +122,17 @@ public final class PrepareCommand implements Callable<Integer> {
                     .build();
             preflight(config);
         } catch (IllegalArgumentException e) {
-            System.err.println("bg2vec prepare: " + e.getMessage());
+            spec.commandLine().getErr().println("bg2vec prepare: " + e.getMessage());
             return BAD_INPUT;
         }
         SparkSession spark = SparkSessions.getOrCreate(master, "bg2vec prepare", conf);
         try {
             PrepareManifest m = PrepareJob.run(spark, config);
-            System.out.printf("prepared %d train + %d validation samples (%d rejects) in %s%n",
+            spec.commandLine().getOut().printf("prepared %d train + %d validation samples (%d rejects) in %s%n",
                     m.splits().train().samples(), m.splits().validation().samples(), m.rejects(), config.output());
             return 0;
         } catch (DumpReadException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("bg2vec prepare: " + e.getMessage());
+            spec.commandLine().getErr().println("bg2vec prepare: " + e.getMessage());
             return BAD_INPUT;
         } finally {
             spark.stop();

@@ -12,6 +12,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bg2vec.prepare.CountsOutcome;
+import org.bg2vec.prepare.DumpReadException;
 import org.bg2vec.prepare.DumpSplit;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputFormat;
@@ -64,6 +65,21 @@ public final class PrepareJob {
 
     /** Runs the job; returns the manifest that was written. */
     public static PrepareManifest run(SparkSession spark, PrepareConfig config) throws IOException {
+        try {
+            return runUnwrapped(spark, config);
+        } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala code
+            Exception u = unwrap(e);
+            if (u instanceof RuntimeException r) {
+                throw r;
+            }
+            if (u instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("prepare failed: " + u.getMessage(), u);
+        }
+    }
+
+    private static PrepareManifest runUnwrapped(SparkSession spark, PrepareConfig config) throws IOException {
         long t0 = System.nanoTime();
         Map<String, Double> timing = new LinkedHashMap<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -159,7 +175,7 @@ public final class PrepareJob {
             out.commit();
             LOG.info("prepare: done in {} s: {}", String.format("%.1f", seconds(t0)), out.target());
             return manifest;
-        } catch (RuntimeException | IOException e) {
+        } catch (Exception e) {
             out.abort();
             throw e;
         } finally {
@@ -171,6 +187,26 @@ public final class PrepareJob {
             }
             tokBytes.destroy();
         }
+    }
+
+    /**
+     * A task's clear input error (a {@link DumpReadException} thrown on an executor) arrives wrapped in a
+     * SparkException: surface the original message.
+     */
+    static <E extends Exception> Exception unwrap(E e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DumpReadException d) {
+                return new DumpReadException(d.getMessage(), e);
+            }
+        }
+        String m = e.getMessage();
+        String marker = DumpReadException.class.getName() + ": ";
+        int at = m == null ? -1 : m.indexOf(marker);
+        if (at >= 0) {
+            String msg = m.substring(at + marker.length()).lines().findFirst().orElse("");
+            return new DumpReadException(msg, e);
+        }
+        return e;
     }
 
     /** Whether a page goes to validation: a hash of its id only, so no article is in both splits. */
