@@ -119,15 +119,17 @@ final class ArticleBuilder {
     }
 
     /**
-     * Removes the spaces that removed markup leaves before {@code , . ; : ! ?} and {@code )} and after
-     * {@code (} ("текст <ref/> ." → "текст.").
+     * Removes the spaces that removed markup leaves before {@code , . ; : ! ?} and {@code )}, and the
+     * spaces, {@code ;} and {@code ,} right after {@code (} ("текст <ref/> ." → "текст.",
+     * "({{lang-en|X}}; 1903 – 1995)" → "(1903 – 1995)").
      */
     static String tidySpacing(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean drop = c == ' ' && ((i + 1 < s.length() && isTightBefore(s.charAt(i + 1)))
-                    || (i > 0 && s.charAt(i - 1) == '('));
+            boolean drop = (c == ' ' && i + 1 < s.length() && isTightBefore(s.charAt(i + 1))
+                    && (i + 2 >= s.length() || !Character.isLetterOrDigit(s.charAt(i + 2))))
+                    || ((c == ' ' || c == ';' || c == ',') && afterOpeningParenthesis(s, i));
             if (drop) {
                 if (sb == null) {
                     sb = new StringBuilder(s.length());
@@ -138,6 +140,20 @@ final class ArticleBuilder {
             }
         }
         return sb == null ? s : sb.toString().trim();
+    }
+
+    /** True when only spaces, ';' and ',' stand between "(" and index i (what a removed template leaves). */
+    private static boolean afterOpeningParenthesis(String s, int i) {
+        for (int k = i - 1; k >= 0; k--) {
+            char c = s.charAt(k);
+            if (c == '(') {
+                return true;
+            }
+            if (c != ' ' && c != ';' && c != ',') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean isTightBefore(char c) {

@@ -65,7 +65,7 @@ final class WikiTags {
             if (quote != 0) {
                 if (c == quote) {
                     quote = 0;
-                } else if (c == '\n' || c == '<' || c == '>') {
+                } else if (c == '\n' || c == '<') {
                     quote = 0; // unbalanced quote: give up on quoting and treat this char normally
                     k--;
                 }

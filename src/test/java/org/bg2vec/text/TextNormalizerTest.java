@@ -1,0 +1,72 @@
+package org.bg2vec.text;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TextNormalizerTest {
+
+    @Test
+    void shortIStaysShortIEvenWhenDecomposed() {
+        assertEquals("й", TextNormalizer.normalize("й"));
+        assertEquals("й", TextNormalizer.normalize("и\u0306")); // и + combining breve composes to й
+        assertEquals("Й", TextNormalizer.normalize("И\u0306"));
+    }
+
+    @Test
+    void iWithGraveStaysAndComposes() {
+        assertEquals("ѝ", TextNormalizer.normalize("ѝ"));
+        assertEquals("ѝ", TextNormalizer.normalize("и\u0300")); // NFC composes и + grave to U+045D
+        assertEquals("\u045D", TextNormalizer.normalize("и\u0300"));
+    }
+
+    @Test
+    void eWithGraveBecomesPlainE() {
+        assertEquals("не", TextNormalizer.normalize("нѐ"));
+        assertEquals("Ето", TextNormalizer.normalize("Ѐто"));
+        assertEquals("не", TextNormalizer.normalize("не\u0300")); // composes to ѐ first, then maps to е
+    }
+
+    @Test
+    void stressMarksAreDropped() {
+        assertEquals("вълна", TextNormalizer.normalize("въ\u0301лна"));
+        assertEquals("народ", TextNormalizer.normalize("наро\u0301д"));
+        assertEquals("а", TextNormalizer.normalize("а\u0300"));
+        // precomposed Latin letters are not stress marks and stay
+        assertEquals("café", TextNormalizer.normalize("cafe\u0301"));
+    }
+
+    @Test
+    void softHyphenAndZeroWidthCharactersAreDeleted() {
+        assertEquals("преподавател", TextNormalizer.normalize("пре\u00ADпо\u00ADда\u00ADва\u00ADтел"));
+        assertEquals("абвгд", TextNormalizer.normalize("а\u200Bб\u200Cв\u200Dг\u2060д\uFEFF"));
+    }
+
+    @Test
+    void unicodeSpacesBecomeOneAsciiSpace() {
+        assertEquals("20 000 души", TextNormalizer.normalize("20\u00A0000\u2009\u202Fдуши"));
+        assertEquals("а б в", TextNormalizer.normalize("  а \t б\u3000\u00A0 в  "));
+    }
+
+    @Test
+    void emptyParenthesesAreDropped() {
+        assertEquals("София е град.", TextNormalizer.normalize("София () е град."));
+        assertEquals("София е град.", TextNormalizer.normalize("София ( , ; ) е град."));
+        assertEquals("град (2020)", TextNormalizer.normalize("град (2020)"));
+        assertEquals("ф(x) и (а)", TextNormalizer.normalize("ф(x) и (а)"));
+    }
+
+    @Test
+    void punctuationOnlyAndEmptyLinesAreDropped() {
+        assertEquals("ред\nдруг ред", TextNormalizer.normalize("ред\n...\n\n — \n()\nдруг ред"));
+        assertEquals("", TextNormalizer.normalize("* * *"));
+        assertEquals("", TextNormalizer.normalize(null));
+    }
+
+    @Test
+    void normalizationIsIdempotent() {
+        String once = TextNormalizer.normalize("  въ\u0301лна\u00AD  нѐ ( ) и\u0306 \n ... \nкрай  ");
+        assertEquals(once, TextNormalizer.normalize(once));
+        assertEquals("вълна не й\nкрай", once);
+    }
+}
