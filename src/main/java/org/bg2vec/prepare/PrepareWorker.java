@@ -14,6 +14,9 @@ import java.util.Iterator;
  */
 public final class PrepareWorker implements AutoCloseable {
 
+    /** Max length of the measuring tokenizer: far above any max_seq_length (at most 2^20). */
+    static final int COUNTING_MAX_LENGTH = 1 << 26;
+
     private final Llm2VecTokenizer tokenizer;
     private final PageProcessor processor;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -25,11 +28,12 @@ public final class PrepareWorker implements AutoCloseable {
 
     /** Loads the tokenizer from a local {@code tokenizer.json} and sets up cleaning for {@code config}. */
     public static PrepareWorker open(PrepareConfig config, Path tokenizerJson) throws IOException {
-        Llm2VecTokenizer tok = Llm2VecTokenizer.load(tokenizerJson, config.maxSeqLength());
+        // measuring tokenizer: never truncates; SampleBuilder enforces max_seq_length itself
+        Llm2VecTokenizer tok = Llm2VecTokenizer.load(tokenizerJson, COUNTING_MAX_LENGTH);
         try {
             WikitextCleaner cleaner = new WikitextCleaner(cleaningConfig(config));
-            SampleBuilder builder = new SampleBuilder(tok, config.sampleMode(), config.minTokens(),
-                    config.minCyrillic());
+            SampleBuilder builder = new SampleBuilder(tok, config.maxSeqLength(), config.sampleMode(),
+                    config.minTokens(), config.minCyrillic());
             return new PrepareWorker(tok, new PageProcessor(cleaner, builder));
         } catch (RuntimeException e) {
             tok.close();

@@ -16,16 +16,22 @@ import java.util.List;
  */
 public final class SampleBuilder {
 
-    private final Llm2VecTokenizer tokenizer;
     private final TokenBudget budget;
+    private final int prefixLength;
     private final SentenceSplitter splitter;
     private final SampleMode mode;
     private final int minTokens;
     private final double minCyrillic;
 
-    public SampleBuilder(Llm2VecTokenizer tokenizer, SampleMode mode, int minTokens, double minCyrillic) {
-        this.tokenizer = tokenizer;
-        this.budget = new TokenBudget(tokenizer);
+    /**
+     * @param unbounded    a tokenizer loaded with a max length far above {@code maxSeqLength} (it must not
+     *                     truncate: the builder measures texts with it and enforces the limit itself)
+     * @param maxSeqLength ids per sample at most, BOS included
+     */
+    public SampleBuilder(Llm2VecTokenizer unbounded, int maxSeqLength, SampleMode mode, int minTokens,
+                         double minCyrillic) {
+        this.budget = new TokenBudget(unbounded, maxSeqLength);
+        this.prefixLength = unbounded.specialPrefixLength();
         this.splitter = SentenceSplitter.bulgarian();
         this.mode = mode;
         this.minTokens = minTokens;
@@ -40,13 +46,15 @@ public final class SampleBuilder {
      */
     public void build(long pageId, String title, String source, String lead, List<String> paragraphs,
                       OutcomeSink sink) {
-        List<String> texts = mode == SampleMode.ARTICLE ? List.of(articleText(paragraphs)) : passages(paragraphs);
+        List<TokenBudget.Cut> texts = mode == SampleMode.ARTICLE ? List.of(articleText(paragraphs))
+                : passages(paragraphs);
         for (int i = 0; i < texts.size(); i++) {
             if (i >= SampleIds.MAX_SAMPLES_PER_PAGE) {
                 sink.count(Reasons.TOO_MANY_PASSAGES);
                 continue;
             }
-            String text = texts.get(i);
+            String text = texts.get(i).text();
+            int[] ids = texts.get(i).ids();
             String marker = MarkupLeftovers.find(text);
             if (marker != null) {
                 sink.count(Reasons.MARKUP_LEFTOVER);
@@ -54,8 +62,7 @@ public final class SampleBuilder {
                         "sample " + i + " contains '" + marker + "': " + context(text, marker)));
                 continue;
             }
-            int[] ids = tokenizer.encodeIds(text);
-            if (ids.length - tokenizer.specialPrefixLength() < minTokens) {
+            if (ids.length - prefixLength < minTokens) {
                 sink.count(Reasons.TOO_FEW_TOKENS);
                 continue;
             }
@@ -68,13 +75,13 @@ public final class SampleBuilder {
     }
 
     /** The article's text cut to the budget: paragraphs joined by newlines. */
-    private String articleText(List<String> paragraphs) {
+    private TokenBudget.Cut articleText(List<String> paragraphs) {
         return budget.cut(String.join("\n", paragraphs).strip());
     }
 
     /** Consecutive sentences packed greedily into passages that fit the budget. */
-    private List<String> passages(List<String> paragraphs) {
-        List<String> out = new ArrayList<>();
+    private List<TokenBudget.Cut> passages(List<String> paragraphs) {
+        List<TokenBudget.Cut> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int currentTokens = 0;
         for (String paragraph : paragraphs) {
@@ -83,7 +90,7 @@ public final class SampleBuilder {
                 if (s.isEmpty()) {
                     continue;
                 }
-                int t = tokenizer.countTokens(s);
+                int t = budget.count(s);
                 if (t > budget.textBudget()) {
                     flush(current, out);
                     currentTokens = 0;
@@ -105,28 +112,30 @@ public final class SampleBuilder {
         return out;
     }
 
-    /** A sentence longer than the budget becomes several passages, cut at word boundaries. */
-    private void splitLong(String sentence, List<String> out) {
-        String rest = sentence;
+    /** A text longer than the budget becomes several passages, cut at word boundaries. */
+    private void splitLong(String text, List<TokenBudget.Cut> out) {
+        String rest = text;
         while (!rest.isEmpty()) {
-            String piece = budget.cut(rest);
-            if (piece.isEmpty()) {
-                return;
+            TokenBudget.Cut piece = budget.cut(rest);
+            if (piece.text().isEmpty()) {
+                throw new IllegalStateException("cannot fit even one character of '" + rest.substring(0,
+                        Math.min(20, rest.length())) + "' into " + budget.textBudget() + " tokens");
             }
             out.add(piece);
-            rest = rest.substring(piece.length()).strip();
+            rest = rest.substring(piece.text().length()).strip();
         }
     }
 
     /** Token counts of joined sentences can exceed the sum of their parts by a little: re-cut when they do. */
-    private void flush(StringBuilder current, List<String> out) {
+    private void flush(StringBuilder current, List<TokenBudget.Cut> out) {
         if (current.length() == 0) {
             return;
         }
         String text = current.toString();
         current.setLength(0);
-        if (budget.fits(text)) {
-            out.add(text);
+        int[] ids = budget.ids(text);
+        if (ids.length - prefixLength <= budget.textBudget()) {
+            out.add(new TokenBudget.Cut(text, ids));
         } else {
             splitLong(text, out);
         }

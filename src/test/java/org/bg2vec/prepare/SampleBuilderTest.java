@@ -30,7 +30,7 @@ class SampleBuilderTest {
 
     @BeforeAll
     static void load() throws Exception {
-        tok = Llm2VecTokenizer.load(LLAMA2, MAX);
+        tok = Llm2VecTokenizer.load(LLAMA2, 1 << 20);
     }
 
     @AfterAll
@@ -61,7 +61,7 @@ class SampleBuilderTest {
     @Test
     void articleSampleIsTheLongestWordPrefixThatFitsAndIdsAreItsEncoding() {
         Collect c = new Collect();
-        new SampleBuilder(tok, SampleMode.ARTICLE, 8, 0.6).build(42, "Рила", "src", PARAGRAPHS.get(0), PARAGRAPHS, c);
+        new SampleBuilder(tok, MAX, SampleMode.ARTICLE, 8, 0.6).build(42, "Рила", "src", PARAGRAPHS.get(0), PARAGRAPHS, c);
         assertEquals(1, c.samples.size());
         Sample s = c.samples.get(0);
         assertEquals(SampleIds.of(42, 0), s.sampleId());
@@ -72,15 +72,17 @@ class SampleBuilderTest {
         assertTrue(s.ids().length <= MAX);
         String full = String.join("\n", PARAGRAPHS);
         assertTrue(full.startsWith(s.text()), "a prefix of the article");
-        // maximal: the next word would not fit
+        // maximal up to the slack: the next word would not fit, or the cut is within the slack of the budget
         int next = full.indexOf(' ', s.text().length() + 1);
-        assertTrue(tok.countTokens(full.substring(0, next)) > MAX - 1, "one more word exceeds the budget");
+        int slack = new TokenBudget(tok, MAX).slack();
+        assertTrue(tok.countTokens(full.substring(0, next)) > MAX - 1
+                || tok.countTokens(s.text()) >= MAX - 1 - slack, "cut as long as the budget allows");
     }
 
     @Test
     void passagesPackWholeSentencesInOrderWithinTheBudget() {
         Collect c = new Collect();
-        new SampleBuilder(tok, SampleMode.PASSAGE, 1, 0.6).build(7, "Рила", "src", PARAGRAPHS.get(0), PARAGRAPHS, c);
+        new SampleBuilder(tok, MAX, SampleMode.PASSAGE, 1, 0.6).build(7, "Рила", "src", PARAGRAPHS.get(0), PARAGRAPHS, c);
         assertTrue(c.samples.size() >= 3, "several passages: " + c.samples.size());
         List<String> sentences = new ArrayList<>();
         for (String p : PARAGRAPHS) {
@@ -101,7 +103,7 @@ class SampleBuilderTest {
     @Test
     void filtersCountWhatTheyDrop() {
         Collect c = new Collect();
-        SampleBuilder b = new SampleBuilder(tok, SampleMode.ARTICLE, 8, 0.6);
+        SampleBuilder b = new SampleBuilder(tok, MAX, SampleMode.ARTICLE, 8, 0.6);
         b.build(1, "Кратка", "src", "Да.", List.of("Да."), c);
         b.build(2, "English", "src", "x", List.of("This article is written entirely in English, no Cyrillic."), c);
         b.build(3, "Счупена", "src", "x", List.of("Текст с остатък {{шаблон}} вътре, който е доста дълъг."), c);
@@ -114,24 +116,32 @@ class SampleBuilderTest {
         assertTrue(c.rejects.get(0).detail().contains("{{"), c.rejects.get(0).detail());
         // --min-cyrillic 0 turns the script filter off
         Collect all = new Collect();
-        new SampleBuilder(tok, SampleMode.ARTICLE, 8, 0).build(2, "English", "src", "x",
+        new SampleBuilder(tok, MAX, SampleMode.ARTICLE, 8, 0).build(2, "English", "src", "x",
                 List.of("This article is written entirely in English, no Cyrillic."), all);
         assertEquals(1, all.samples.size());
     }
 
     @Test
     void tokenBudgetCutsInsideAWordOnlyWhenTheFirstWordIsTooLong() {
-        TokenBudget budget = new TokenBudget(tok);
+        TokenBudget budget = new TokenBudget(tok, MAX);
         String word = "Антидисестаблишментаризъм".repeat(10);
-        String cut = budget.cut(word + " край");
-        assertTrue(word.startsWith(cut) && !cut.isEmpty());
-        assertTrue(tok.countTokens(cut) <= MAX - 1);
-        String text = "дума ".repeat(500).strip();
-        String c2 = budget.cut(text);
-        assertTrue(text.startsWith(c2) && !c2.endsWith(" "));
-        assertTrue(tok.countTokens(c2) <= MAX - 1);
-        assertTrue(tok.countTokens(c2 + " дума") > MAX - 1);
-        assertEquals("кратък текст", budget.cut("кратък текст"));
+        TokenBudget.Cut cut = budget.cut(word + " край");
+        assertTrue(word.startsWith(cut.text()) && !cut.text().isEmpty());
+        assertArrayEquals(tok.encodeIds(cut.text()), cut.ids());
+        assertTrue(cut.ids().length <= MAX);
+        assertTrue(tok.countTokens(word.substring(0, cut.text().length() + 1)) > MAX - 1, "longest code-point prefix");
+        for (String w : List.of("дума", "планина", "е", "Антидисестаблишментаризъм", "x")) {
+            String text = (w + " ").repeat(500).strip();
+            TokenBudget.Cut c = budget.cut(text);
+            assertTrue(text.startsWith(c.text()) && !c.text().endsWith(" ") && !c.text().isEmpty(), w);
+            assertArrayEquals(tok.encodeIds(c.text()), c.ids(), w);
+            assertTrue(c.ids().length <= MAX, w);
+            assertTrue(c.ids().length - 1 >= MAX - 1 - budget.slack()
+                    || tok.countTokens(c.text() + " " + w) > MAX - 1, w + ": as long as the budget allows");
+        }
+        TokenBudget.Cut whole = budget.cut("кратък текст");
+        assertEquals("кратък текст", whole.text());
+        assertArrayEquals(tok.encodeIds("кратък текст"), whole.ids());
     }
 
     @Test
