@@ -13,7 +13,8 @@ import java.util.List;
  * Single-thread throughput of the prepare core on one dump (not a test; see
  * src/site/markdown/benchmarks-prepare-job.md): read+parse, + clean, + samples (tokenize), in MB/s of XML and pages/s.
  *
- * <pre>java -cp target/classes:target/test-classes:$(cat target/test-cp.txt) org.bg2vec.prepare.PrepareBenchmark DUMP.xml TOKENIZER.json</pre>
+ * <pre>java -cp target/classes:target/test-classes:$(cat target/test-cp.txt) org.bg2vec.prepare.PrepareBenchmark DUMP.xml TOKENIZER.json [parse]</pre>
+ * ({@code parse}: only read+parse, e.g. to measure bz2 decoding on a {@code .xml.bz2})
  */
 public final class PrepareBenchmark {
 
@@ -33,6 +34,9 @@ public final class PrepareBenchmark {
         for (int round = 0; round < 2; round++) {
             System.out.printf("round %d%n", round + 1);
             run("read+parse", whole, conf, mb, null, null);
+            if (args.length > 2 && args[2].equals("parse")) {
+                continue;
+            }
             run("read+parse+clean", whole, conf, mb, new WikitextCleaner(CleaningConfig.defaults()), null);
             try (Llm2VecTokenizer tok = Llm2VecTokenizer.load(tokenizer, 1 << 20)) {
                 run("read+parse+clean+samples", whole, conf, mb, new WikitextCleaner(CleaningConfig.defaults()),

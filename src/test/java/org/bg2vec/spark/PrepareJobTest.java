@@ -245,9 +245,12 @@ class PrepareJobTest {
                 () -> PrepareJob.run(spark, config(xml, out).build()));
         assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
         assertTrue(Files.exists(out.resolve("keep.txt")));
-        PrepareJob.run(spark, config(xml, out).overwrite(true).build());
+        PrepareManifest m = PrepareJob.run(spark, config(xml, out).overwrite(true).build());
         assertFalse(Files.exists(out.resolve("keep.txt")));
         assertTrue(Files.exists(out.resolve("manifest.json")));
+        assertEquals(0, m.rejects());
+        assertEquals(0, spark.read().parquet(out.resolve("rejects/part-00000.parquet").toString()).count(),
+                "the rejects file exists even when empty");
     }
 
     @Test
