@@ -1,14 +1,99 @@
 package org.bg2vec.cli;
 
+import org.bg2vec.encode.EmbedderFactories;
+import org.bg2vec.eval.EvalDatasets;
+import org.bg2vec.eval.EvalReport;
+import org.bg2vec.eval.EvaluateSpec;
+import org.bg2vec.eval.Evaluation;
+import org.bg2vec.eval.ReportFiles;
+import org.bg2vec.eval.ReportMarkdown;
+import org.bg2vec.spark.EvaluateJob;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Retrieval and SimCSE metrics, base vs adapted model, with a report.")
+        description = {"Retrieval and SimCSE metrics, base vs adapted model, with a report.",
+                "Writes eval.json, eval.md and eval.png into --output. The models run in the driver."})
 public final class EvaluateCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "base model directory")
+    Path model;
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "trained LoRA adapter (PEFT format); without it only the base model is evaluated")
+    Path adapter;
+
+    @Option(names = "--data", required = true, paramLabel = "PATH",
+            description = "prepared data directory (manifest.json + validation/), or a Parquet/JSONL/CSV file of "
+                    + "pairs or triplets (columns query, positive[, negative])")
+    String data;
+
+    @Option(names = "--pairs", paramLabel = "PATH",
+            description = "an extra pair/triplet file evaluated as its own dataset")
+    String pairs;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "report directory")
+    String output;
+
+    @Option(names = "--max-length", defaultValue = "512", paramLabel = "N",
+            description = "maximum tokens per text, BOS included (default: ${DEFAULT-VALUE})")
+    int maxLength;
+
+    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
+            description = "texts per forward pass (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--max-uniformity-texts", defaultValue = "" + EvalDatasets.DEFAULT_MAX_UNIFORMITY,
+            paramLabel = "N", description = "at most N distinct texts enter uniformity (default: ${DEFAULT-VALUE})")
+    int maxUniformity;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "K=V", description = "extra Spark setting (repeatable)")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    EvaluateSpec spec() {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
+        }
+        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity);
+    }
+
     @Override
     public Integer call() {
-        return NotImplemented.report("evaluate");
+        EvaluateSpec spec;
+        List<Evaluation.Model> models = new ArrayList<>();
+        try {
+            spec = spec();
+            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, null, maxLength)));
+            if (adapter != null) {
+                models.add(new Evaluation.Model("trained", EmbedderFactories.forModel(model, adapter, maxLength)));
+            }
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return CliErrors.report(commandSpec, e);
+        }
+        try {
+            EvalReport report = EvaluateJob.run(master, conf, spec, models);
+            commandSpec.commandLine().getOut().print(ReportMarkdown.render(report));
+            commandSpec.commandLine().getOut().printf("%nreport: %s/{%s,%s,%s}%n", spec.output(), ReportFiles.JSON,
+                    ReportFiles.MARKDOWN, ReportFiles.PNG);
+            commandSpec.commandLine().getOut().flush();
+            return 0;
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return CliErrors.report(commandSpec, e);
+        }
     }
 }

@@ -125,14 +125,18 @@ final class ArticleBuilder {
      */
     static String tidySpacing(String s) {
         StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
+        boolean afterParen = false;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            boolean drop = (c == ' ' && i + 1 < s.length() && isTightBefore(s.charAt(i + 1))
-                    && (i + 2 >= s.length() || !Character.isLetterOrDigit(s.charAt(i + 2))))
-                    || ((c == ' ' || c == ';' || c == ',') && afterOpeningParenthesis(s, i));
+            boolean filler = c == ' ' || c == ';' || c == ',';
+            boolean drop = (afterParen && filler)
+                    || (c == ' ' && i + 1 < n && isTightBefore(s.charAt(i + 1))
+                        && (i + 2 >= n || !Character.isLetterOrDigit(s.charAt(i + 2))));
+            afterParen = c == '(' || (afterParen && filler);
             if (drop) {
                 if (sb == null) {
-                    sb = new StringBuilder(s.length());
+                    sb = new StringBuilder(n);
                     sb.append(s, 0, i);
                 }
             } else if (sb != null) {
@@ -142,26 +146,23 @@ final class ArticleBuilder {
         return sb == null ? s : sb.toString().trim();
     }
 
-    /** True when only spaces, ';' and ',' stand between "(" and index i (what a removed template leaves). */
-    private static boolean afterOpeningParenthesis(String s, int i) {
-        for (int k = i - 1; k >= 0; k--) {
-            char c = s.charAt(k);
-            if (c == '(') {
-                return true;
-            }
-            if (c != ' ' && c != ';' && c != ',') {
-                return false;
-            }
-        }
-        return false;
-    }
-
     private static boolean isTightBefore(char c) {
         return c == ',' || c == '.' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')';
     }
 
     static String headingKey(String heading) {
-        return heading.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(heading.length());
+        for (int i = 0; i < heading.length(); i++) {
+            char c = heading.charAt(i);
+            if (Character.isWhitespace(c) || TextNormalizer.isSpaceLike(c)) {
+                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ' ') {
+                    sb.append(' ');
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString().trim().toLowerCase(Locale.ROOT);
     }
 
     private static boolean isBlank(CharSequence s) {

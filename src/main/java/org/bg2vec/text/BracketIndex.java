@@ -13,17 +13,19 @@ import java.util.Map;
 final class BracketIndex {
 
     private final String text;
+    private final char[] chars;
     private final int[] matchEnd;
     private final Map<String, long[]> closeTagMemo = new HashMap<>();
 
-    private BracketIndex(String text) {
+    private BracketIndex(String text, char[] chars) {
         this.text = text;
+        this.chars = chars;
         this.matchEnd = new int[text.length() + 1];
     }
 
     /** Builds the index of {@code text}. */
-    static BracketIndex of(String text) {
-        BracketIndex idx = new BracketIndex(text);
+    static BracketIndex of(String text, char[] chars) {
+        BracketIndex idx = new BracketIndex(text, chars);
         idx.pair();
         return idx;
     }
@@ -73,8 +75,8 @@ final class BracketIndex {
     }
 
     private void pair() {
-        String t = text;
-        int n = t.length();
+        char[] t = chars;
+        int n = t.length;
         int[] braceStack = new int[16];
         int[] braceCount = new int[16];
         int[] braceLastClose = new int[16];
@@ -83,7 +85,7 @@ final class BracketIndex {
         int linkTop = 0;
         int i = 0;
         while (i < n) {
-            char c = t.charAt(i);
+            char c = t[i];
             switch (c) {
                 case '<' -> i = skipOpaque(i);
                 case '{' -> {
@@ -138,7 +140,12 @@ final class BracketIndex {
                     }
                     i = q + m;
                 }
-                default -> i++;
+                default -> {
+                    i++;
+                    while (i < n && !isBracketOrTag(t[i])) {
+                        i++;
+                    }
+                }
             }
         }
         // a "{{{{" run closed only partly ("{{{{x}}"): end the construct where its last close was
@@ -166,9 +173,13 @@ final class BracketIndex {
         return tag.end();
     }
 
+    private static boolean isBracketOrTag(char c) {
+        return c == '<' || c == '{' || c == '}' || c == '[' || c == ']';
+    }
+
     private int run(int i, char c) {
         int j = i;
-        while (j < text.length() && text.charAt(j) == c) {
+        while (j < chars.length && chars[j] == c) {
             j++;
         }
         return j - i;

@@ -31,29 +31,97 @@ public final class TextNormalizer {
         if (text == null || text.isEmpty()) {
             return "";
         }
-        String s = mapCharacters(text);
+        String s = text;
         if (!NFC.isNormalized(s)) {
-            s = NFC.normalize(s);
+            s = NFC.normalize(deleteInvisible(s));
         }
-        s = dropStressMarks(s);
-        StringBuilder out = new StringBuilder(s.length());
-        int start = 0;
-        while (start <= s.length()) {
-            int nl = s.indexOf('\n', start);
-            int end = nl < 0 ? s.length() : nl;
-            String line = tidyLine(s, start, end);
-            if (hasLetterOrDigit(line)) {
-                if (out.length() > 0) {
-                    out.append('\n');
+        return new LineWriter(s.length()).write(s);
+    }
+
+    /**
+     * One pass over NFC text: deletes invisible characters and stress marks, maps spaces and ѐ, collapses
+     * spaces, trims lines, removes empty parentheses and drops lines without a letter or digit.
+     */
+    private static final class LineWriter {
+        private final StringBuilder out;
+        private int lineStart;          // where the current line's text starts in out
+        private boolean separatorAdded; // a '\n' was appended before the current line
+        private boolean lineHasAlnum;
+        private boolean pendingSpace;
+        private boolean spaceIfAlnum;   // after removed "()": a following word needs a space
+
+        LineWriter(int capacity) {
+            out = new StringBuilder(capacity);
+        }
+
+        String write(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == '\n') {
+                    endLine();
+                } else if (isDeleted(c) || c == '\u0300' || c == '\u0301') {
+                    continue;
+                } else if (isSpaceLike(c)) {
+                    pendingSpace = true;
+                } else if (c == ')' && removeEmptyParenthesis()) {
+                    pendingSpace = false;
+                    spaceIfAlnum = true;
+                } else {
+                    boolean alnum = Character.isLetterOrDigit(c)
+                            || (Character.isHighSurrogate(c) && Character.isLetterOrDigit(s.codePointAt(i)));
+                    emit(c == '\u0450' ? '\u0435' : c == '\u0400' ? '\u0415' : c, alnum);
                 }
-                out.append(line);
             }
-            if (nl < 0) {
-                break;
-            }
-            start = nl + 1;
+            endLine();
+            return out.toString();
         }
-        return out.toString();
+
+        private void emit(char c, boolean alnum) {
+            if (out.length() == lineStart) {
+                if (!separatorAdded && out.length() > 0) {
+                    out.append('\n');
+                    separatorAdded = true;
+                    lineStart = out.length();
+                }
+            } else if (pendingSpace || (spaceIfAlnum && alnum)) {
+                out.append(' ');
+            }
+            pendingSpace = false;
+            spaceIfAlnum = false;
+            out.append(c);
+            lineHasAlnum |= alnum;
+        }
+
+        /** Removes "(" + only spaces/punctuation + the ")" being read, and the spaces before it. */
+        private boolean removeEmptyParenthesis() {
+            for (int j = out.length() - 1; j >= lineStart; j--) {
+                char c = out.charAt(j);
+                if (c == '(') {
+                    int k = j;
+                    while (k > lineStart && out.charAt(k - 1) == ' ') {
+                        k--;
+                    }
+                    out.setLength(k);
+                    return true;
+                }
+                if (!isParenFiller(c)) {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        private void endLine() {
+            if (!lineHasAlnum) {
+                out.setLength(separatorAdded ? lineStart - 1 : lineStart);
+            }
+            lineStart = out.length();
+            separatorAdded = false;
+            lineHasAlnum = false;
+            pendingSpace = false;
+            spaceIfAlnum = false;
+        }
     }
 
     /** True for characters that are deleted outright (soft hyphen, zero-width, BOM). */
@@ -68,114 +136,19 @@ public final class TextNormalizer {
                 || c == '\u1680';
     }
 
-    private static String mapCharacters(String text) {
-        StringBuilder sb = null;
+    private static String deleteInvisible(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean deleted = isDeleted(c);
-            boolean space = !deleted && c != ' ' && isSpaceLike(c);
-            if (deleted || space) {
-                if (sb == null) {
-                    sb = new StringBuilder(text.length());
-                    sb.append(text, 0, i);
-                }
-                if (space) {
-                    sb.append(' ');
-                }
-            } else if (sb != null) {
+            if (!isDeleted(c)) {
                 sb.append(c);
             }
         }
-        return sb == null ? text : sb.toString();
-    }
-
-    private static String dropStressMarks(String s) {
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            char r = c;
-            boolean drop = c == '\u0300' || c == '\u0301';
-            if (c == '\u0450') {
-                r = '\u0435';
-            } else if (c == '\u0400') {
-                r = '\u0415';
-            }
-            if (drop || r != c) {
-                if (sb == null) {
-                    sb = new StringBuilder(s.length());
-                    sb.append(s, 0, i);
-                }
-                if (!drop) {
-                    sb.append(r);
-                }
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? s : sb.toString();
-    }
-
-    /** Collapses spaces, trims and removes empty parentheses in {@code s[start, end)}. */
-    private static String tidyLine(String s, int start, int end) {
-        StringBuilder sb = new StringBuilder(end - start);
-        for (int i = start; i < end; i++) {
-            char c = s.charAt(i);
-            if (c == ' ') {
-                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ' ') {
-                    sb.append(' ');
-                }
-            } else if (c == ')') {
-                int open = emptyParenthesisStart(sb);
-                if (open >= 0) {
-                    sb.setLength(open);
-                    // the space before "(" goes too; a following space is collapsed as usual
-                    while (sb.length() > 0 && sb.charAt(sb.length() - 1) == ' ') {
-                        sb.setLength(sb.length() - 1);
-                    }
-                    if (i + 1 < end && sb.length() > 0 && s.charAt(i + 1) != ' '
-                            && Character.isLetterOrDigit(s.charAt(i + 1))) {
-                        sb.append(' ');
-                    }
-                } else {
-                    sb.append(c);
-                }
-            } else {
-                sb.append(c);
-            }
-        }
-        int len = sb.length();
-        while (len > 0 && sb.charAt(len - 1) == ' ') {
-            len--;
-        }
-        sb.setLength(len);
         return sb.toString();
-    }
-
-    /** Index of an unmatched "(" in {@code sb} followed only by spaces and punctuation, or -1. */
-    private static int emptyParenthesisStart(StringBuilder sb) {
-        for (int j = sb.length() - 1; j >= 0; j--) {
-            char c = sb.charAt(j);
-            if (c == '(') {
-                return j;
-            }
-            if (c == ')' || Character.isLetterOrDigit(c) || !isParenFiller(c)) {
-                return -1;
-            }
-        }
-        return -1;
     }
 
     private static boolean isParenFiller(char c) {
         return c == ' ' || c == ',' || c == ';' || c == ':' || c == '.' || c == '-' || c == '\u2013'
                 || c == '\u2014' || c == '/';
-    }
-
-    private static boolean hasLetterOrDigit(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            if (Character.isLetterOrDigit(line.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

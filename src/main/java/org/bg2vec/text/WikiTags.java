@@ -10,7 +10,7 @@ final class WikiTags {
             "ref", "references", "math", "chem", "ce", "code", "gallery", "timeline", "syntaxhighlight",
             "source", "pre", "score", "graph", "mapframe", "maplink", "templatedata", "templatestyles",
             "imagemap", "hiero", "inputbox", "categorytree", "includeonly", "table", "indicator", "charinsert",
-            "dynamicpagelist", "quiz", "rss", "phonos", "langconvert", "poll", "talkpage", "section");
+            "dynamicpagelist", "quiz", "rss", "phonos", "langconvert", "poll", "talkpage");
 
     /** Tags whose content is not wikitext: brackets inside them never pair with brackets outside. */
     static final Set<String> OPAQUE = Set.of(
@@ -23,7 +23,7 @@ final class WikiTags {
             "font", "abbr", "acronym", "cite", "q", "tt", "var", "kbd", "samp", "dfn", "bdi", "bdo", "mark",
             "time", "data", "ruby", "rb", "rt", "rp", "wbr", "br", "hr", "div", "p", "center", "blockquote",
             "poem", "noinclude", "onlyinclude", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
-            "h5", "h6", "caption", "translate", "tvar", "nowiki", "code-inline", "nobr", "span-inline");
+            "h5", "h6", "caption", "translate", "tvar", "nowiki", "nobr", "section");
 
     /** Longest tag (with attributes) we look at; a longer "tag" is treated as text. */
     private static final int MAX_TAG_LENGTH = 4096;

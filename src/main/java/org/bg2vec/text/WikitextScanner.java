@@ -1,5 +1,6 @@
 package org.bg2vec.text;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -18,6 +19,7 @@ final class WikitextScanner {
         "gopher://", "git://", "svn://", "telnet://", "worldwind://", "urn:", "geo:"};
 
     private final String text;
+    private final char[] chars;
     private final int n;
     private final BracketIndex index;
     private final ArticleBuilder out;
@@ -26,8 +28,9 @@ final class WikitextScanner {
 
     WikitextScanner(String text, ArticleBuilder out, Set<String> fileNamespaces, Set<String> categoryNamespaces) {
         this.text = text;
-        this.n = text.length();
-        this.index = BracketIndex.of(text);
+        this.chars = text.toCharArray();
+        this.n = chars.length;
+        this.index = BracketIndex.of(text, chars);
         this.out = out;
         this.fileNamespaces = fileNamespaces;
         this.categoryNamespaces = categoryNamespaces;
@@ -43,7 +46,7 @@ final class WikitextScanner {
                 i = lineStartConstruct(i);
                 continue;
             }
-            char c = text.charAt(i);
+            char c = chars[i];
             if (c == '\n') {
                 out.endLine();
                 lineStart = true;
@@ -56,7 +59,7 @@ final class WikitextScanner {
 
     /** Handles a heading, table, rule or list marker at a line start; returns where scanning goes on. */
     private int lineStartConstruct(int i) {
-        char c = text.charAt(i);
+        char c = chars[i];
         if (c == '=') {
             int h = heading(i);
             if (h >= 0) {
@@ -64,24 +67,24 @@ final class WikitextScanner {
             }
         }
         int j = i;
-        while (j < n && (text.charAt(j) == ' ' || text.charAt(j) == '\t' || text.charAt(j) == ':')) {
+        while (j < n && (chars[j] == ' ' || chars[j] == '\t' || chars[j] == ':')) {
             j++;
         }
-        if (j + 1 < n && text.charAt(j) == '{' && text.charAt(j + 1) == '|') {
+        if (j + 1 < n && chars[j] == '{' && chars[j + 1] == '|') {
             return skipTable(j);
         }
-        if (j + 1 < n && text.charAt(j) == '|' && text.charAt(j + 1) == '}') {
+        if (j + 1 < n && chars[j] == '|' && chars[j + 1] == '}') {
             return j + 2; // stray table end
         }
         if (text.startsWith("----", i)) {
-            while (i < n && text.charAt(i) == '-') {
+            while (i < n && chars[i] == '-') {
                 i++;
             }
             return i;
         }
         if (c == '*' || c == '#' || c == ':' || c == ';') {
             out.markListItem();
-            while (i < n && "*#:;".indexOf(text.charAt(i)) >= 0) {
+            while (i < n && "*#:;".indexOf(chars[i]) >= 0) {
                 i++;
             }
         }
@@ -94,16 +97,24 @@ final class WikitextScanner {
         if (eol < 0) {
             eol = n;
         }
-        int e = eol;
-        while (e > i && Character.isWhitespace(text.charAt(e - 1))) {
-            e--;
+        int e = trimEnd(i, eol);
+        // "== История == <!-- бележка -->": trailing comments do not stop a heading
+        while (e - i >= 7 && text.startsWith("-->", e - 3)) {
+            int open = e - 7;
+            while (open >= i && !text.startsWith("<!--", open)) {
+                open--;
+            }
+            if (open < i) {
+                break;
+            }
+            e = trimEnd(i, open);
         }
         int lead = 0;
-        while (i + lead < e && text.charAt(i + lead) == '=') {
+        while (i + lead < e && chars[i + lead] == '=') {
             lead++;
         }
         int trail = 0;
-        while (e - trail - 1 >= i + lead && text.charAt(e - trail - 1) == '=') {
+        while (e - trail - 1 >= i + lead && chars[e - trail - 1] == '=') {
             trail++;
         }
         int level = Math.min(6, Math.min(lead, trail));
@@ -116,13 +127,31 @@ final class WikitextScanner {
         return eol;
     }
 
+    /** First index of {@code c} in {@code [start, end)}, or -1 (bounded, unlike String.indexOf). */
+    private int indexOf(char c, int start, int end) {
+        for (int k = start; k < end; k++) {
+            if (chars[k] == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private int trimEnd(int start, int end) {
+        int e = end;
+        while (e > start && Character.isWhitespace(chars[e - 1])) {
+            e--;
+        }
+        return e;
+    }
+
     /** Skips a {| ... |} table (nested tables, templates and comments inside) starting at {@code i}. */
     private int skipTable(int i) {
         int depth = 1;
         int j = i + 2;
         while (j < n) {
-            char c = text.charAt(j);
-            if (c == '{' && j + 1 < n && text.charAt(j + 1) == '{') {
+            char c = chars[j];
+            if (c == '{' && j + 1 < n && chars[j + 1] == '{') {
                 int e = index.end(j);
                 j = e > j ? e : j + 2;
             } else if (c == '<' && text.startsWith("<!--", j)) {
@@ -130,13 +159,13 @@ final class WikitextScanner {
                 j = close < 0 ? n : close + 3;
             } else if (c == '\n') {
                 j++;
-                while (j < n && (text.charAt(j) == ' ' || text.charAt(j) == '\t' || text.charAt(j) == ':')) {
+                while (j < n && (chars[j] == ' ' || chars[j] == '\t' || chars[j] == ':')) {
                     j++;
                 }
-                if (j + 1 < n && text.charAt(j) == '{' && text.charAt(j + 1) == '|') {
+                if (j + 1 < n && chars[j] == '{' && chars[j + 1] == '|') {
                     depth++;
                     j += 2;
-                } else if (j + 1 < n && text.charAt(j) == '|' && text.charAt(j + 1) == '}') {
+                } else if (j + 1 < n && chars[j] == '|' && chars[j + 1] == '}') {
                     depth--;
                     j += 2;
                     if (depth == 0) {
@@ -157,7 +186,7 @@ final class WikitextScanner {
         }
         int i = start;
         while (i < end) {
-            char c = text.charAt(i);
+            char c = chars[i];
             if (c == '\n') {
                 sb.append(' ');
                 i++;
@@ -169,7 +198,7 @@ final class WikitextScanner {
 
     /** Handles the character or construct at {@code i} (not a newline); returns the next index. */
     private int inline(int i, int end, StringBuilder sb, int depth) {
-        char c = text.charAt(i);
+        char c = chars[i];
         switch (c) {
             case '{':
                 return braces(i, end, sb);
@@ -177,7 +206,7 @@ final class WikitextScanner {
             case ']':
                 return strayCloser(i, end, sb, c);
             case '|':
-                if (i + 1 < end && text.charAt(i + 1) == '}') {
+                if (i + 1 < end && chars[i + 1] == '}') {
                     return i + 2; // stray table end
                 }
                 sb.append(c);
@@ -201,10 +230,10 @@ final class WikitextScanner {
             default:
                 // fast path: copy a run of ordinary characters
                 int j = i + 1;
-                while (j < end && !isSpecial(text.charAt(j))) {
+                while (j < end && !isSpecial(chars[j])) {
                     j++;
                 }
-                sb.append(text, i, j);
+                sb.append(chars, i, j - i);
                 return j;
         }
     }
@@ -261,22 +290,19 @@ final class WikitextScanner {
     }
 
     private void internalLink(int start, int end, StringBuilder sb, int depth) {
-        int pipe = text.indexOf('|', start);
-        if (pipe < 0 || pipe >= end) {
-            pipe = -1;
-        }
+        int pipe = indexOf('|', start, end);
         int targetEnd = pipe < 0 ? end : pipe;
         int t = start;
-        while (t < targetEnd && Character.isWhitespace(text.charAt(t))) {
+        while (t < targetEnd && Character.isWhitespace(chars[t])) {
             t++;
         }
-        boolean visible = t < targetEnd && text.charAt(t) == ':';
+        boolean visible = t < targetEnd && chars[t] == ':';
         if (visible) {
             t++;
         }
-        int colon = text.indexOf(':', t);
-        if (colon >= 0 && colon < targetEnd) {
-            String prefix = text.substring(t, colon).trim().replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
+        int colon = indexOf(':', t, targetEnd);
+        if (colon >= 0) {
+            String prefix = text.substring(t, colon).trim().replace('_', ' ').toLowerCase(Locale.ROOT);
             if (!visible && (fileNamespaces.contains(prefix) || categoryNamespaces.contains(prefix))) {
                 return;
             }
@@ -333,14 +359,14 @@ final class WikitextScanner {
         int j = u;
         int space = -1;
         while (j < end) {
-            char c = text.charAt(j);
+            char c = chars[j];
             if (c == ']' || c == '\n') {
                 break;
             }
-            if (c == '{' && j + 1 < end && text.charAt(j + 1) == '{') {
+            if ((c == '{' || c == '[') && j + 1 < end && chars[j + 1] == c) {
                 int e = index.end(j);
                 if (e > j && e <= end) {
-                    j = e;
+                    j = e; // a template or [[link]] inside the title may contain ']'
                     continue;
                 }
             }
@@ -349,7 +375,7 @@ final class WikitextScanner {
             }
             j++;
         }
-        if (j >= end || text.charAt(j) != ']') {
+        if (j >= end || chars[j] != ']') {
             return -1;
         }
         if (space >= 0) {
@@ -396,7 +422,7 @@ final class WikitextScanner {
     private void literal(int start, int end, StringBuilder sb) {
         int i = start;
         while (i < end) {
-            char c = text.charAt(i);
+            char c = chars[i];
             if (c == '&') {
                 int e = HtmlEntities.decode(text, i, end, sb);
                 if (e > 0) {
@@ -421,12 +447,12 @@ final class WikitextScanner {
 
     /** __MAGICWORD__ (any upper-case Latin or Cyrillic letters) vanishes; other underscores are text. */
     private int magicWord(int i, int end, StringBuilder sb) {
-        if (i + 1 < end && text.charAt(i + 1) == '_') {
+        if (i + 1 < end && chars[i + 1] == '_') {
             int j = i + 2;
-            while (j < end && j - i < 64 && Character.isUpperCase(text.charAt(j))) {
+            while (j < end && j - i < 64 && Character.isUpperCase(chars[j])) {
                 j++;
             }
-            if (j > i + 2 && j + 1 < end && text.charAt(j) == '_' && text.charAt(j + 1) == '_') {
+            if (j > i + 2 && j + 1 < end && chars[j] == '_' && chars[j + 1] == '_') {
                 return j + 2;
             }
         }
@@ -436,7 +462,7 @@ final class WikitextScanner {
 
     private int run(int i, int end, char c) {
         int j = i;
-        while (j < end && text.charAt(j) == c) {
+        while (j < end && chars[j] == c) {
             j++;
         }
         return j - i;

@@ -93,6 +93,34 @@ class SampleDumpCleaningTest {
         assertEquals(List.of(1036L, 1069L, 1115L, 1118L, 1121L, 1124L, 1127L, 1130L, 1133L, 1136L, 1142L), skipped);
     }
 
+    /** One cleaner shared by several threads gives the same results as sequential cleaning. */
+    @Test
+    void cleanerIsThreadSafe() throws Exception {
+        List<SamplePages.Page> articles = sample.articles();
+        List<String> sequential = articles.stream().map(p -> CLEANER.clean(p.title(), p.text()).text()).toList();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<String>>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    List<String> out = new ArrayList<>();
+                    for (int round = 0; round < 20; round++) {
+                        out.clear();
+                        for (SamplePages.Page p : articles) {
+                            out.add(CLEANER.clean(p.title(), p.text()).text());
+                        }
+                    }
+                    return out;
+                }));
+            }
+            for (java.util.concurrent.Future<List<String>> run : runs) {
+                assertEquals(sequential, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Section heading lines "== h ==" (lead section without one), then one paragraph per line. */
     static String render(CleanedArticle a) {
         StringBuilder sb = new StringBuilder();

@@ -79,6 +79,32 @@ class SentenceSplitterTest {
     }
 
     @Test
+    void sharedSplitterIsThreadSafe() throws Exception {
+        String text = "Лекцията е на проф. Иванов. Авторът е Т. Г. Влайков. Градът е основан през 1879 г. Той расте.";
+        List<String> expected = bg.split(text);
+        assertEquals(4, expected.size());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    for (int k = 0; k < 2000; k++) {
+                        if (!expected.equals(bg.split(text))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> run : runs) {
+                assertTrue(run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void blankInputGivesNoSentences() {
         assertEquals(List.of(), bg.split("   "));
         assertEquals(List.of(), bg.split(null));

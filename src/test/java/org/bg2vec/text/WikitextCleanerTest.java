@@ -102,6 +102,7 @@ class WikitextCleanerTest {
         assertEquals("Вижте.", text("Вижте [http://example.org]."));
         assertEquals("Сайт с шаблон.", text("[//example.org/a Сайт {{x|y}}с шаблон]."));
         assertEquals("[не е връзка]", text("[не е връзка]"));
+        assertEquals("удебелена дума", text("[https://x.bg '''удебелена [[цел|дума]]''']"));
     }
 
     @Test
@@ -136,6 +137,8 @@ class WikitextCleanerTest {
         assertEquals("ред", text("<div class=\"x\">ред</div>"));
         assertEquals("a < b и <непознат> таг", text("a < b и <непознат> таг"));
         assertEquals("''буквално''", text("<nowiki>''буквално''</nowiki>"));
+        assertEquals("Раздел с текст.", text("<section begin=\"a\" />Раздел <onlyinclude>с</onlyinclude> текст.<section end=a/>"));
+        assertEquals("Видимо.", text("Видимо.<includeonly>[[Категория:X]] само при вмъкване</includeonly>"));
     }
 
     @Test
@@ -148,6 +151,15 @@ class WikitextCleanerTest {
                 a.sections().stream().map(CleanedArticle.Section::heading).toList());
         assertEquals("Увод е тук.\nТекст.\nПо-стар текст.\nОще текст.", a.text());
         assertEquals("Увод е тук.", a.lead());
+    }
+
+    @Test
+    void headingsWithCommentsAndMarkupAreRecognised() {
+        CleanedArticle a = cleaner.clean("T", "Увод.\n== [[История]] на ''града'' == <!-- бележка -->\nТекст.\n"
+                + "==Източници==<!--x-->\n<references/>");
+        assertEquals(List.of("", "История на града"),
+                a.sections().stream().map(CleanedArticle.Section::heading).toList());
+        assertEquals("Увод.\nТекст.", a.text());
     }
 
     @Test

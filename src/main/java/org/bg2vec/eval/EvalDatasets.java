@@ -1,0 +1,140 @@
+package org.bg2vec.eval;
+
+import org.bg2vec.encode.Encoder;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds {@link EvalDataset}s from the rows a reader collected. Null or blank texts are skipped and counted.
+ * Document corpora are de-duplicated by exact text (two queries whose relevant texts are equal share one
+ * document, so a duplicate never counts as a competitor of itself).
+ */
+public final class EvalDatasets {
+
+    /** Uniformity texts kept when the caller does not say (uniformity costs n² distance computations). */
+    public static final int DEFAULT_MAX_UNIFORMITY = 10_000;
+
+    private EvalDatasets() {
+    }
+
+    /**
+     * The prepared validation split: title → lead retrieval over one (title, lead) per page (the first row of
+     * each page in the order given); alignment over those (title, lead) pairs; uniformity over the first
+     * {@code maxUniformity} distinct sample texts.
+     *
+     * @param articles rows of the split in sample order (a page may repeat: one row per sample)
+     * @param samples  the sample texts (the {@code positive} column) in sample order
+     */
+    public static EvalDataset fromValidation(String source, List<Article> articles, List<String> samples,
+                                             int maxUniformity) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Set<Long> seen = new HashSet<>();
+        List<String> titles = new ArrayList<>();
+        List<String> leads = new ArrayList<>();
+        long blank = 0;
+        for (Article a : articles) {
+            if (!seen.add(a.pageId())) {
+                continue;
+            }
+            if (Encoder.isBlank(a.title()) || Encoder.isBlank(a.lead())) {
+                blank++;
+                continue;
+            }
+            titles.add(a.title());
+            leads.add(a.lead());
+        }
+        counts.put("pages", (long) seen.size());
+        counts.put("pages_skipped_blank_title_or_lead", blank);
+        RetrievalTask retrieval = task(titles, leads, List.of());
+        counts.put("queries", (long) titles.size());
+        counts.put("documents", (long) retrieval.documents().size());
+        List<TextPair> align = new ArrayList<>();
+        for (int i = 0; i < titles.size(); i++) {
+            align.add(new TextPair(titles.get(i), leads.get(i), null));
+        }
+        long blankSamples = samples.stream().filter(Encoder::isBlank).count();
+        List<String> uni = distinct(samples, maxUniformity);
+        counts.put("samples", (long) samples.size());
+        counts.put("samples_skipped_blank", blankSamples);
+        counts.put("uniformity_texts", (long) uni.size());
+        return new EvalDataset("validation", source, retrieval, align, uni, List.of(), counts);
+    }
+
+    /**
+     * A user's pair or triplet file: query → positive retrieval over the distinct positives and negatives;
+     * alignment over (query, positive); uniformity over the first {@code maxUniformity} distinct query and
+     * positive texts; the challenging-triples score over rows with a negative.
+     */
+    public static EvalDataset fromPairs(String name, String source, List<TextPair> rows, int maxUniformity) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<String> queries = new ArrayList<>();
+        List<String> positives = new ArrayList<>();
+        List<String> negatives = new ArrayList<>();
+        List<TextPair> pairs = new ArrayList<>();
+        List<TextPair> triplets = new ArrayList<>();
+        long blank = 0;
+        long noNegative = 0;
+        for (TextPair r : rows) {
+            if (Encoder.isBlank(r.query()) || Encoder.isBlank(r.positive())) {
+                blank++;
+                continue;
+            }
+            queries.add(r.query());
+            positives.add(r.positive());
+            pairs.add(new TextPair(r.query(), r.positive(), null));
+            if (Encoder.isBlank(r.negative())) {
+                noNegative++;
+            } else {
+                negatives.add(r.negative());
+                triplets.add(r);
+            }
+        }
+        counts.put("rows", (long) rows.size());
+        counts.put("rows_skipped_blank_query_or_positive", blank);
+        counts.put("rows_without_negative", noNegative);
+        RetrievalTask retrieval = task(queries, positives, negatives);
+        counts.put("queries", (long) queries.size());
+        counts.put("documents", (long) retrieval.documents().size());
+        counts.put("triplets", (long) triplets.size());
+        List<String> both = new ArrayList<>(queries);
+        both.addAll(positives);
+        List<String> uni = distinct(both, maxUniformity);
+        counts.put("uniformity_texts", (long) uni.size());
+        return new EvalDataset(name, source, retrieval, pairs, uni, triplets, counts);
+    }
+
+    /** Retrieval with query i → relevant text i, over the distinct relevant and extra texts. */
+    static RetrievalTask task(List<String> queries, List<String> relevantTexts, List<String> extraDocuments) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        int[] relevant = new int[queries.size()];
+        for (int i = 0; i < relevantTexts.size(); i++) {
+            relevant[i] = index.computeIfAbsent(relevantTexts.get(i), t -> index.size());
+        }
+        for (String t : extraDocuments) {
+            index.computeIfAbsent(t, x -> index.size());
+        }
+        return new RetrievalTask(queries, new ArrayList<>(index.keySet()), relevant);
+    }
+
+    private static List<String> distinct(List<String> texts, int max) {
+        if (max < 2) {
+            throw new IllegalArgumentException("the uniformity sample must be >= 2, got " + max);
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : texts) {
+            if (out.size() >= max) {
+                break;
+            }
+            if (!Encoder.isBlank(t)) {
+                out.add(t);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+}

@@ -1,0 +1,28 @@
+package org.bg2vec.eval;
+
+/**
+ * What the {@code evaluate} command reads and writes.
+ *
+ * @param data          a prepared data directory (manifest.json + validation/*.parquet) or a pair/triplet file
+ * @param pairs         an extra pair/triplet file, or null
+ * @param output        local directory for eval.json, eval.md, eval.png
+ * @param batchSize     texts per forward pass
+ * @param maxUniformity at most this many distinct texts enter uniformity (it costs n² distances)
+ */
+public record EvaluateSpec(String data, String pairs, String output, int batchSize, int maxUniformity) {
+
+    public EvaluateSpec {
+        if (data == null || data.isBlank()) {
+            throw new IllegalArgumentException("--data is required");
+        }
+        if (output == null || output.isBlank()) {
+            throw new IllegalArgumentException("--output is required");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (maxUniformity < 2) {
+            throw new IllegalArgumentException("the uniformity sample must be >= 2, got " + maxUniformity);
+        }
+    }
+}

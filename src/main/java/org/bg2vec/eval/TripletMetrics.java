@@ -1,0 +1,41 @@
+package org.bg2vec.eval;
+
+import org.bg2vec.encode.Vectors;
+
+/**
+ * The "challenging triples" score of the Bg2Vec evaluation: the mean over (anchor, positive, negative) of
+ * cos(anchor, positive) − cos(anchor, negative); higher is better. Also the accuracy: the fraction of
+ * triples with cos(anchor, positive) strictly greater than cos(anchor, negative) (a tie counts as a miss).
+ */
+public final class TripletMetrics {
+
+    private TripletMetrics() {
+    }
+
+    /** Scores over a set of triples. */
+    public record Result(int triples, double meanMargin, double accuracy) {
+    }
+
+    public static Result evaluate(float[][] anchors, float[][] positives, float[][] negatives) {
+        int n = anchors.length;
+        if (positives.length != n || negatives.length != n) {
+            throw new IllegalArgumentException("triples need as many positives and negatives as anchors: " + n
+                    + ", " + positives.length + ", " + negatives.length);
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("no triples to evaluate");
+        }
+        float[][] a = SimilarityMatrix.unitRows(anchors, "anchor");
+        float[][] p = SimilarityMatrix.unitRows(positives, "positive");
+        float[][] q = SimilarityMatrix.unitRows(negatives, "negative");
+        double margin = 0;
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            double cp = Vectors.dot(a[i], p[i]);
+            double cn = Vectors.dot(a[i], q[i]);
+            margin += cp - cn;
+            correct += cp > cn ? 1 : 0;
+        }
+        return new Result(n, margin / n, (double) correct / n);
+    }
+}

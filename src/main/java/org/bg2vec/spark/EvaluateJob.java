@@ -1,0 +1,152 @@
+package org.bg2vec.spark;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.bg2vec.eval.Article;
+import org.bg2vec.eval.EvalDataset;
+import org.bg2vec.eval.EvalDatasets;
+import org.bg2vec.eval.EvalReport;
+import org.bg2vec.eval.EvaluateSpec;
+import org.bg2vec.eval.Evaluation;
+import org.bg2vec.eval.ReportFiles;
+import org.bg2vec.eval.TextPair;
+import org.bg2vec.io.TableFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code evaluate} driver: reads the evaluation data with Spark (the prepared validation split or a
+ * pair/triplet file, plus an optional extra pair file), collects it to the driver, and runs the Spark-free
+ * {@link Evaluation} there: the models run in the driver process, one after the other.
+ */
+public final class EvaluateJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+    /** Columns of the prepared validation split that evaluation reads. */
+    static final List<String> VALIDATION_COLUMNS = List.of("sample_id", "page_id", "title", "lead", "positive");
+
+    private EvaluateJob() {
+    }
+
+    /** Starts a Spark session, evaluates, writes the report files, stops the session. */
+    public static EvalReport run(String master, Map<String, String> conf, EvaluateSpec spec,
+                                 List<Evaluation.Model> models) {
+        SparkSession spark = SparkSessions.getOrCreate(master, "bg2vec evaluate", conf);
+        try {
+            return run(spark, spec, models);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Evaluates in an existing session and writes eval.json, eval.md and eval.png into the output. */
+    public static EvalReport run(SparkSession spark, EvaluateSpec spec, List<Evaluation.Model> models) {
+        List<EvalDataset> datasets = SparkErrors.asInputErrors(() -> load(spark, spec));
+        for (EvalDataset d : datasets) {
+            LOG.info("evaluate: dataset {} from {}: {}", d.name(), d.source(), d.counts());
+        }
+        EvalReport report = new Evaluation(spec.batchSize()).run(datasets, models);
+        try {
+            ReportFiles.write(report, java.nio.file.Path.of(spec.output()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report into " + spec.output(), e);
+        }
+        LOG.info("evaluate: wrote {}, {} and {} into {}", ReportFiles.JSON, ReportFiles.MARKDOWN, ReportFiles.PNG,
+                spec.output());
+        return report;
+    }
+
+    /** The datasets named by the spec, collected to the driver. */
+    public static List<EvalDataset> load(SparkSession spark, EvaluateSpec spec) {
+        List<EvalDataset> out = new ArrayList<>();
+        if (isPreparedData(spark, spec.data())) {
+            out.add(loadValidation(spark, spec.data(), spec.maxUniformity()));
+        } else {
+            out.add(loadPairs(spark, spec.data(), spec.maxUniformity()));
+        }
+        if (spec.pairs() != null && !spec.pairs().isBlank()) {
+            out.add(loadPairs(spark, spec.pairs(), spec.maxUniformity()));
+        }
+        return out;
+    }
+
+    /** True when {@code path} is a directory with manifest.json or a validation/ directory. */
+    static boolean isPreparedData(SparkSession spark, String path) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(p)) {
+                throw new IllegalArgumentException("evaluation data not found: " + path);
+            }
+            return fs.getFileStatus(p).isDirectory()
+                    && (fs.exists(new Path(p, "manifest.json")) || fs.exists(new Path(p, "validation")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot inspect " + path, e);
+        }
+    }
+
+    static EvalDataset loadValidation(SparkSession spark, String dir, int maxUniformity) {
+        String split = new Path(dir, "validation").toString();
+        Dataset<Row> df = spark.read().parquet(split);
+        requireColumns(df, VALIDATION_COLUMNS, split);
+        List<Row> rows = df.select(VALIDATION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .orderBy("sample_id").collectAsList();
+        List<Article> articles = new ArrayList<>(rows.size());
+        List<String> samples = new ArrayList<>(rows.size());
+        long nullPages = 0;
+        for (Row r : rows) {
+            if (r.isNullAt(1)) {
+                nullPages++;
+            } else {
+                articles.add(new Article(((Number) r.get(1)).longValue(), r.getString(2), r.getString(3)));
+            }
+            samples.add(r.getString(4));
+        }
+        if (nullPages > 0) {
+            LOG.warn("evaluate: {} rows of {} have a null page_id and are left out of title → lead retrieval",
+                    nullPages, split);
+        }
+        return EvalDatasets.fromValidation(split, articles, samples, maxUniformity);
+    }
+
+    static EvalDataset loadPairs(SparkSession spark, String path, int maxUniformity) {
+        Dataset<Row> df = Tables.read(spark, path, TableFormat.detect(path, null));
+        requireColumns(df, List.of("query", "positive"), path);
+        boolean hasNegative = Arrays.asList(df.columns()).contains("negative");
+        List<String> cols = hasNegative ? List.of("query", "positive", "negative") : List.of("query", "positive");
+        for (String c : cols) {
+            String type = df.schema().apply(c).dataType().simpleString();
+            if (!type.equals("string")) {
+                throw new IllegalArgumentException(path + ": column '" + c + "' has type " + type + ", expected string");
+            }
+        }
+        List<TextPair> rows = new ArrayList<>();
+        for (Row r : df.select(cols.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .collectAsList()) {
+            rows.add(new TextPair(r.getString(0), r.getString(1), hasNegative ? r.getString(2) : null));
+        }
+        String name = new Path(path).getName();
+        return EvalDatasets.fromPairs(name, path, rows, maxUniformity);
+    }
+
+    private static void requireColumns(Dataset<Row> df, List<String> required, String source) {
+        List<String> found = Arrays.asList(df.columns());
+        List<String> missing = required.stream().filter(c -> !found.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(source + " lacks column(s) " + String.join(", ", missing)
+                    + "; columns found: " + String.join(", ", found) + "; expected " + String.join(", ", required));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+"""Airflow DAG: retrain the bg2vec encoder on a new Bulgarian Wikipedia dump.
+
+prepare (CPU executors) -> train (GPU executors, Spark barrier stage) -> evaluate, all through
+spark-submit with the bg2vec cluster jar. Every output path contains the run date, so runs never
+overwrite each other and a retried task writes to the same place it wrote before (train resumes from
+its last complete checkpoint there).
+
+Install: copy this file into the DAGs folder of an Airflow 2.6+ deployment with
+apache-airflow-providers-apache-spark (4.x, for deploy_mode), on workers that can run spark-submit
+against the cluster (Spark 3.5 client, Hadoop/YARN or Kubernetes configuration) and that hold a bg2vec
+checkout or release at BG2VEC_HOME. Edit the settings block below, or set the environment variables
+named there. Create the Spark connection (default id ``spark_bg2vec``), e.g.
+``airflow connections add spark_bg2vec --conn-type spark --conn-host yarn --conn-extra '{"deploy-mode": "client"}'``.
+Client mode keeps the driver (and so the training progress lines) in the Airflow task log.
+
+Trigger: ``airflow dags trigger bg2vec_retrain --conf '{"dump_date": "20250101"}'``; without
+``dump_date`` the run uses the 1st of the run's month (the dump must be downloaded first, see
+data-prep/download-bgwiki.sh, and be where ``DUMP_DIR`` says).
+
+See src/site/markdown/cluster.md, "Scheduling retraining with Airflow".
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.models.param import Param
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+# ---- settings: environment variables of the scheduler/workers override the defaults ----------------
+# (plain environment variables rather than Airflow Variables: no metadata-database access at parse time)
+SPARK_CONN_ID = os.environ.get("BG2VEC_SPARK_CONN_ID", "spark_bg2vec")
+BG2VEC_HOME = os.environ.get("BG2VEC_HOME", "/opt/bg2vec")  # a checkout or unpacked release, on every worker
+JAR = os.environ.get("BG2VEC_JAR", BG2VEC_HOME + "/target/bg2vec-0.1.0-SNAPSHOT-cluster.jar")
+GPU_PROPERTIES = os.environ.get("BG2VEC_GPU_PROPERTIES", BG2VEC_HOME + "/conf/spark-gpu.conf")
+BASE_CONFIG = os.environ.get("BG2VEC_TRAIN_CONFIG", BG2VEC_HOME + "/conf/bg2vec-simcse.json")
+DATA_ROOT = os.environ.get("BG2VEC_DATA_ROOT", "hdfs:///data/bg2vec")
+DUMP_ROOT = os.environ.get("BG2VEC_DUMP_ROOT", "hdfs:///data/bgwiki")
+BASE_MODEL = os.environ.get("BG2VEC_BASE_MODEL", "hdfs:///models/bggpt-7b")
+TOKENIZER = os.environ.get("BG2VEC_TOKENIZER", BASE_MODEL + "/tokenizer.json")
+GPU_WORKERS = int(os.environ.get("BG2VEC_GPU_WORKERS", "4"))
+# YARN executors run spark.executor.resource.gpu.discoveryScript=./getGpusResources.sh from their
+# working directory, so the GPU tasks ship it (Kubernetes images hold it: set BG2VEC_GPU_FILES="")
+GPU_FILES = os.environ.get("BG2VEC_GPU_FILES", BG2VEC_HOME + "/conf/getGpusResources.sh") or None
+LOCAL_RUN_DIR = os.environ.get("BG2VEC_LOCAL_RUN_DIR", "/tmp/bg2vec-airflow")
+
+
+def load_spark_properties(path):
+    """Reads a Spark properties file (key=value or key value; # and ! comments) into a dict.
+
+    The GPU settings go to spark-submit as --conf rather than --properties-file, because Spark 3.5
+    skips the site's spark-defaults.conf (queues, event logs, ...) when a properties file is given.
+    """
+    props = {}
+    with open(path, encoding="utf-8") as f:
+        for number, raw in enumerate(f, start=1):
+            line = raw.strip()
+            if not line or line.startswith(("#", "!")):
+                continue
+            key, sep, value = line.partition("=")
+            if not sep:
+                key, _, value = line.partition(" ")
+            key, value = key.strip(), value.strip()
+            if not key or not value:
+                raise ValueError(f"{path}:{number}: expected key=value, got {raw.rstrip()!r}")
+            props[key] = value
+    return props
+
+
+# ---- paths, as Jinja templates rendered per run ----------------------------------------------------
+DUMP_DATE = "{{ params.dump_date or data_interval_end.strftime('%Y%m01') }}"
+RUN = "{{ ds_nodash }}"
+DUMP_DIR = DUMP_ROOT + "/" + DUMP_DATE
+DUMP_FILE = DUMP_DIR + "/bgwiki-" + DUMP_DATE + "-pages-articles-multistream.xml.bz2"
+DUMP_INDEX = DUMP_DIR + "/bgwiki-" + DUMP_DATE + "-pages-articles-multistream-index.txt.bz2"
+PREPARED = DATA_ROOT + "/prepared/" + DUMP_DATE + "-run" + RUN
+MODEL_OUT = DATA_ROOT + "/models/" + DUMP_DATE + "-run" + RUN
+CHECKPOINTS = MODEL_OUT + "/checkpoints"
+ADAPTER = MODEL_OUT + "/adapter"  # where `train` writes the final adapter inside output_dir
+REPORT = DATA_ROOT + "/reports/" + DUMP_DATE + "-run" + RUN
+# the train config written on the Airflow worker right before spark-submit (client mode reads it there)
+TRAIN_CONFIG = LOCAL_RUN_DIR + "/" + RUN + "/bg2vec-simcse.json"
+
+
+def write_train_config(context):
+    """on_execute_callback of the train task: the base config with this run's data and output paths.
+
+    Runs on the same worker, right before spark-submit; renders the same templates as the task arguments.
+    """
+    task = context["task"]
+    with open(BASE_CONFIG, encoding="utf-8") as f:
+        config = json.load(f)
+    config["train_data"] = task.render_template(PREPARED, context)
+    config["output_dir"] = task.render_template(MODEL_OUT, context)
+    config["checkpoint_dir"] = task.render_template(CHECKPOINTS, context)
+    path = task.render_template(TRAIN_CONFIG, context)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+default_args = {
+    "owner": "bg2vec",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=10),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(hours=1),
+}
+
+with DAG(
+    dag_id="bg2vec_retrain",
+    description="bg2vec: prepare a bgwiki dump, train the SimCSE LoRA on GPUs, evaluate",
+    schedule="0 6 5 * *",  # monthly, after the dump of the 1st has finished
+    start_date=datetime(2025, 1, 1),
+    catchup=False,
+    max_active_runs=1,  # one training run at a time on the GPU pool
+    default_args=default_args,
+    params={
+        "dump_date": Param(None, type=["null", "string"], pattern="^[0-9]{8}$",
+                           description="bgwiki dump date YYYYMMDD (default: the 1st of the run's month)"),
+    },
+    tags=["bg2vec", "spark", "gpu"],
+) as dag:
+    prepare = SparkSubmitOperator(
+        task_id="prepare",
+        conn_id=SPARK_CONN_ID,
+        application=JAR,
+        java_class="org.bg2vec.cli.Main",
+        name="bg2vec-prepare-" + RUN,
+        application_args=[
+            "prepare",
+            "--input", DUMP_FILE,
+            "--index", DUMP_INDEX,
+            "--tokenizer", TOKENIZER,
+            "--output", PREPARED,
+            "--overwrite",  # a retried task replaces its own partial output (written atomically anyway)
+            "--shards", "64",
+        ],
+        execution_timeout=timedelta(hours=3),
+    )
+
+    train = SparkSubmitOperator(
+        task_id="train",
+        conn_id=SPARK_CONN_ID,
+        application=JAR,
+        java_class="org.bg2vec.cli.Main",
+        name="bg2vec-train-" + RUN,
+        deploy_mode="client",  # the driver reads TRAIN_CONFIG from this worker's disk
+        files=GPU_FILES,
+        num_executors=GPU_WORKERS,
+        conf={**load_spark_properties(GPU_PROPERTIES), "spark.executor.instances": str(GPU_WORKERS)},
+        application_args=["train", "--config", TRAIN_CONFIG, "--workers", str(GPU_WORKERS)],
+        on_execute_callback=write_train_config,
+        # a retry resumes from the last complete checkpoint in CHECKPOINTS (train resumes automatically)
+        retries=3,
+        execution_timeout=timedelta(hours=24),
+    )
+
+    evaluate = SparkSubmitOperator(
+        task_id="evaluate",
+        conn_id=SPARK_CONN_ID,
+        application=JAR,
+        java_class="org.bg2vec.cli.Main",
+        name="bg2vec-evaluate-" + RUN,
+        files=GPU_FILES,
+        num_executors=1,
+        conf={**load_spark_properties(GPU_PROPERTIES), "spark.executor.instances": "1"},
+        application_args=[
+            "evaluate",
+            "--model", BASE_MODEL,
+            "--adapter", ADAPTER,
+            "--data", PREPARED,
+            "--output", REPORT,
+        ],
+        execution_timeout=timedelta(hours=3),
+    )
+
+    prepare >> train >> evaluate

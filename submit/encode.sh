@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Computes embeddings for a text column, one model instance per GPU executor.
+# Thin wrapper over spark-submit for 'bg2vec encode' with the cluster jar; see --help and
+# src/site/markdown/cluster.md.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=lib/spark-submit-common.sh
+. "$HERE/lib/spark-submit-common.sh"
+
+DEFAULT_PROPERTIES="$BG2VEC_HOME/conf/spark-gpu.conf"
+
+usage() {
+  cat <<USAGE
+Usage: submit/encode.sh [wrapper options] [bg2vec encode options]
+
+Computes embeddings for a text column, one model instance per GPU executor.
+
+Examples:
+  submit/encode.sh --master yarn --spark-conf spark.executor.instances=4 \\
+    --model hdfs:///models/bggpt-7b --adapter hdfs:///models/bg2vec/20250101/adapter \\
+    --input hdfs:///data/docs.parquet --text-column text --output hdfs:///data/docs-embeddings --normalize
+
+USAGE
+  bg2vec_common_help encode "$DEFAULT_PROPERTIES"
+}
+
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) usage; exit 0 ;;
+    --) break ;;
+  esac
+done
+
+bg2vec_submit_main encode "$DEFAULT_PROPERTIES" yes "$@"
