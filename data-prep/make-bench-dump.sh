@@ -8,8 +8,17 @@
 #
 # Needs only bash and awk.
 set -euo pipefail
-COPIES=${1:?copies}
-OUT=${2:?output .xml}
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  usage
+  exit 0
+fi
+if [ $# -ne 2 ]; then
+  usage >&2
+  exit 2
+fi
+COPIES=$1
+OUT=$2
 SRC="$(cd "$(dirname "$0")" && pwd)/sample/bgwiki-sample-pages-articles.xml"
 awk -v copies="$COPIES" '
   BEGIN { state = 0; n = 0; h = 0; f = 0 }

@@ -104,6 +104,12 @@ public final class PageScanner implements Closeable {
                 append(segStart, pos);
                 return finish(offset, ScannedPage.Status.UNTERMINATED);
             }
+            if (startsWith(ROOT_CLOSE, pos)) {
+                // the last page of the dump lacks </page>: reject it, the dump itself is complete
+                append(segStart, pos);
+                sawRootClose = true;
+                return finish(offset, ScannedPage.Status.UNTERMINATED);
+            }
             pos++;
         }
     }

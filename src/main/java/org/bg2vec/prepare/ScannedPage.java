@@ -16,7 +16,7 @@ public record ScannedPage(long offset, long size, byte[] xml, Status status) {
         COMPLETE,
         /** Larger than the per-page cap: skipped up to its {@code </page>}, bytes not kept. */
         TOO_LARGE,
-        /** A new {@code <page>} started before this one's {@code </page>}: the page is broken. */
+        /** A new {@code <page>} (or {@code </mediawiki>}) came before this one's {@code </page>}: the page is broken. */
         UNTERMINATED
     }
 }

@@ -49,7 +49,7 @@ public final class XmlPageReader implements RecordReader {
             case TOO_LARGE -> new SourceRecord.Rejected(reject(sp.xml(), Reasons.PAGE_TOO_LARGE,
                     where + " is " + sp.size() + " bytes, above --max-page-bytes"));
             case UNTERMINATED -> new SourceRecord.Rejected(reject(sp.xml(), Reasons.MALFORMED_XML,
-                    where + " has no </page> before the next <page>"));
+                    where + " has no </page> before the next <page> or </mediawiki>"));
             case COMPLETE -> parse(sp, where);
         };
     }

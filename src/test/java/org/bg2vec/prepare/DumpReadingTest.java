@@ -93,6 +93,12 @@ class DumpReadingTest {
                 1 << 20, 1);
         assertEquals(List.of("Статия 1", "REJECT:malformed_xml", "Статия 2"), titles(recs));
         assertEquals("Без край", ((SourceRecord.Rejected) recs.get(1)).reject().title());
+        // the last page without </page> is rejected too; the dump is complete (</mediawiki> is there)
+        List<String> last = new ArrayList<>(TestDumps.articles(1, 2));
+        last.add(unterminated);
+        List<SourceRecord> recs2 = read(TestDumps.writeXml(dir.resolve("d2.xml"), TestDumps.dump(last)), null,
+                1 << 20, 1);
+        assertEquals(List.of("Статия 1", "Статия 2", "REJECT:malformed_xml"), titles(recs2));
     }
 
     @Test
