@@ -37,6 +37,8 @@ public final class Reasons {
     public static final String LOW_CYRILLIC = "low_cyrillic";
     /** Exact duplicate of another sample's text. */
     public static final String DUPLICATE = "duplicate";
+    /** Same sample id (same page id in two inputs) as another sample with a different text. */
+    public static final String DUPLICATE_SAMPLE_ID = "duplicate_sample_id";
     /** Near-duplicate (MinHashLSH) of another sample. */
     public static final String NEAR_DUPLICATE = "near_duplicate";
     /** Passages beyond {@link SampleIds#MAX_SAMPLES_PER_PAGE} in one page. */

@@ -132,13 +132,22 @@ public final class PrepareJob {
             long t3 = System.nanoTime();
             JavaRDD<Sample> samples = outcomes.filter(o -> o instanceof Sample).map(o -> (Sample) o);
             long before = samples.count();
-            unique = samples.mapToPair(s -> new Tuple2<>(StableHash.textHash(s.text()), s))
+            JavaRDD<Sample> byText = samples.mapToPair(s -> new Tuple2<>(StableHash.textHash(s.text()), s))
                     .reduceByKey((a, b) -> a.sampleId() <= b.sampleId() ? a : b)
-                    .mapToPair(t -> new Tuple2<>(t._2().sampleId(), t._2()))
+                    .values();
+            long afterText = byText.count();
+            counts.add(Reasons.DUPLICATE, before - afterText);
+            LOG.info("prepare: {} samples, {} exact duplicates removed", before, before - afterText);
+            // the same page id in two inputs (two wikis) would give two samples one id: keep one, count the other
+            unique = byText.mapToPair(s -> new Tuple2<>(s.sampleId(), s))
+                    .reduceByKey(PrepareJob::sameIdWinner)
                     .persist(StorageLevel.MEMORY_AND_DISK_SER());
             long after = unique.count();
-            counts.add(Reasons.DUPLICATE, before - after);
-            LOG.info("prepare: {} samples, {} exact duplicates removed", before, before - after);
+            if (after < afterText) {
+                counts.add(Reasons.DUPLICATE_SAMPLE_ID, afterText - after);
+                LOG.warn("prepare: {} samples dropped because another input has a page with the same id (different"
+                        + " text): prepare inputs of different wikis separately", afterText - after);
+            }
             timing.put("dedup", seconds(t3));
 
             JavaRDD<Sample> kept = unique.values();
@@ -207,6 +216,12 @@ public final class PrepareJob {
             return new DumpReadException(msg, e);
         }
         return e;
+    }
+
+    /** Of two samples with the same id and different texts, the one with the smaller text hash (deterministic). */
+    private static Sample sameIdWinner(Sample a, Sample b) {
+        int c = Long.compare(StableHash.textHash(a.text()), StableHash.textHash(b.text()));
+        return c < 0 || (c == 0 && a.title().compareTo(b.title()) <= 0) ? a : b;
     }
 
     /** Whether a page goes to validation: a hash of its id only, so no article is in both splits. */

@@ -237,6 +237,23 @@ class PrepareJobTest {
     }
 
     @Test
+    void twoInputsGiveOneDatasetAndCollidingPageIdsAreCounted() throws IOException {
+        Path a = TestDumps.writeXml(dir.resolve("a.xml"), TestDumps.dump(TestDumps.articles(1, 20)));
+        Path b = TestDumps.writeBz2(dir.resolve("b.xml.bz2"), TestDumps.dump(TestDumps.articles(21, 40)));
+        List<String> other = new ArrayList<>();
+        other.add(TestDumps.page(5, 0, "Друга", "'''Друга''' е страница от друго уики със същия номер на страница.",
+                false));
+        Path c = TestDumps.writeXml(dir.resolve("c.xml"), TestDumps.dump(other));
+        PrepareManifest m = PrepareJob.run(spark, PrepareConfig.builder()
+                .inputs(List.of(a.toString(), b.toString(), c.toString())).tokenizer(TOKENIZER)
+                .output(dir.resolve("out").toString()).shards(2).build());
+        assertEquals(3, m.inputs().size());
+        assertEquals(List.of(20L, 20L, 1L), m.inputs().stream().map(PrepareManifest.Input::records).toList());
+        assertEquals(40, m.splits().train().samples() + m.splits().validation().samples());
+        assertEquals(1L, m.skipped().get(Reasons.DUPLICATE_SAMPLE_ID));
+    }
+
+    @Test
     void existingOutputIsRefusedUnlessOverwrite() throws IOException {
         Path xml = TestDumps.writeXml(dir.resolve("d.xml"), TestDumps.dump(TestDumps.articles(1, 10)));
         Path out = Files.createDirectories(dir.resolve("out"));
