@@ -1,0 +1,107 @@
+package org.bg2vec.prepare;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json} of a prepared dataset: what went in, with which settings and tokenizer, what came out
+ * (files and sample counts per split), what was left out and why, and how long each phase took. The trainer and
+ * the evaluator read it with {@link #read(InputStream)}.
+ *
+ * <p>Layout of a prepared dataset: {@code manifest.json}, {@code train/part-NNNNN.parquet},
+ * {@code validation/part-NNNNN.parquet} (exactly {@code config.shards} files each; columns {@code sample_id}
+ * long, {@code page_id} long, {@code title}, {@code lead}, {@code query}, {@code positive} strings,
+ * {@code query_ids}, {@code positive_ids} array&lt;int&gt;) and {@code rejects/part-00000.parquet}
+ * ({@code page_id}, {@code title}, {@code source}, {@code reason}, {@code detail}).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PrepareManifest(
+        @JsonProperty("format_version") int formatVersion,
+        @JsonProperty("bg2vec_version") String bg2vecVersion,
+        @JsonProperty("created_at") String createdAt,
+        @JsonProperty("inputs") List<Input> inputs,
+        @JsonProperty("config") PrepareConfig config,
+        @JsonProperty("tokenizer") Tokenizer tokenizer,
+        @JsonProperty("max_seq_length") int maxSeqLength,
+        @JsonProperty("sample_mode") SampleMode sampleMode,
+        @JsonProperty("splits") Splits splits,
+        @JsonProperty("skipped") Map<String, Long> skipped,
+        @JsonProperty("rejects") long rejects,
+        @JsonProperty("timing") Map<String, Double> timing) {
+
+    /** The layout version this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** File name inside the output directory. */
+    public static final String FILE_NAME = "manifest.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public PrepareManifest {
+        if (formatVersion != FORMAT_VERSION) {
+            throw new IllegalArgumentException("manifest format_version " + formatVersion + " is not supported (this"
+                    + " bg2vec reads version " + FORMAT_VERSION + "): prepare the data again with this version");
+        }
+        if (splits == null || splits.train() == null || splits.validation() == null) {
+            throw new IllegalArgumentException("manifest has no splits.train / splits.validation");
+        }
+        if (tokenizer == null || tokenizer.sha256() == null) {
+            throw new IllegalArgumentException("manifest has no tokenizer.sha256");
+        }
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        skipped = skipped == null ? Map.of() : skipped;
+        timing = timing == null ? Map.of() : timing;
+    }
+
+    /**
+     * One input.
+     *
+     * @param records pages (XML) or rows (Parquet, JSONL) read from it
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Input(@JsonProperty("path") String path, @JsonProperty("bytes") long bytes,
+                        @JsonProperty("format") InputFormat format, @JsonProperty("records") long records) {
+    }
+
+    /** The tokenizer the ids were made with: a model whose tokenizer has another sha256 needs new data. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Tokenizer(@JsonProperty("sha256") String sha256, @JsonProperty("vocab_size") int vocabSize,
+                            @JsonProperty("path") String path) {
+    }
+
+    /** Both splits. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Splits(@JsonProperty("train") Split train, @JsonProperty("validation") Split validation) {
+    }
+
+    /**
+     * One split.
+     *
+     * @param files shard paths relative to the dataset directory, in order
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Split(@JsonProperty("samples") long samples, @JsonProperty("files") List<String> files) {
+    }
+
+    /** Reads and validates a manifest. */
+    public static PrepareManifest read(InputStream in) throws IOException {
+        return JSON.readValue(in, PrepareManifest.class);
+    }
+
+    /** Writes the manifest as indented JSON. */
+    public void write(OutputStream out) throws IOException {
+        JSON.writeValue(out, this);
+    }
+
+    /** The manifest as indented JSON text. */
+    public String toJson() throws IOException {
+        return JSON.writeValueAsString(this);
+    }
+}
