@@ -21,6 +21,11 @@ public final class Autograd {
         return () -> JniUtils.setGradMode(previous);
     }
 
+    /** Whether the current thread records the autograd graph. */
+    public static boolean isRecording() {
+        return JniUtils.isGradMode();
+    }
+
     /** Marks {@code param} as a leaf that requires grad (creates its .grad lazily). */
     public static void requireGrad(NDArray param) {
         JniUtils.attachGradient(pt(param), true);

@@ -144,11 +144,26 @@ public final class MistralEncoder implements TrainableEncoder {
 
     @Override
     public NDArray embed(NDManager m, TokenizedBatch batch, boolean training, long dropoutSeed) {
-        try (NDManager sub = m.newSubManager()) {
+        NDManager sub = m.newSubManager();
+        try {
             NDArray hidden = lastHiddenState(sub, batch, training, dropoutSeed, null);
             NDArray pooled = options.pooling().pool(hidden, batch, config.bosTokenId());
             pooled.attach(m);
             return pooled;
+        } finally {
+            closeUnlessRecording(sub);
+        }
+    }
+
+    /**
+     * Intermediates built from Java memory (token ids, masks, RoPE tables, pooling weights) are read
+     * again by backward; freeing them before it runs corrupts gradients at random. While the thread
+     * records a graph, the sub-manager therefore stays open as a child of the caller's manager and
+     * is freed with it (after backward); without a graph it is freed at once.
+     */
+    private static void closeUnlessRecording(NDManager sub) {
+        if (!Autograd.isRecording()) {
+            sub.close();
         }
     }
 
@@ -163,7 +178,8 @@ public final class MistralEncoder implements TrainableEncoder {
         }
         double attnDropout = training ? Objects.requireNonNullElse(options.attentionDropout(),
                 config.attentionDropout()) : 0.0;
-        try (NDManager sub = m.newSubManager(options.device())) {
+        NDManager sub = m.newSubManager(options.device());
+        try {
             NDArray ids = sub.create(batch.inputIds(), new Shape((long) b * l));
             NDArray x = weights.get("embed_tokens.weight").get(ids);
             x.attach(sub);
@@ -182,6 +198,8 @@ public final class MistralEncoder implements TrainableEncoder {
             NDArray out = rmsNorm(x, weights.get("norm.weight"));
             out.attach(m);
             return out;
+        } finally {
+            closeUnlessRecording(sub);
         }
     }
 
