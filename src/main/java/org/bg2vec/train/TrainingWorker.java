@@ -44,9 +44,13 @@ public final class TrainingWorker {
         Path modelDir = modelDir(config);
         ModelFacts facts = ModelFacts.fromModelDir(modelDir);
         try (Llm2VecAdapterEncoder encoder = load(config, options(config, collective.rank()))) {
-            return SimCseTrainer.run(config, encoder, new HardNegativeLoss(config.lossScale()), collective, facts,
-                    hadoop, listener);
+            return SimCseTrainer.run(config, encoder, loss(config), collective, facts, hadoop, listener);
         }
+    }
+
+    /** The loss the trainer optimises: llm2vec's HardNegativeNLLLoss with {@code loss_scale}. */
+    public static ContrastiveLoss loss(TrainConfig config) {
+        return new HardNegativeLoss(config.lossScale());
     }
 
     /** Where and in what element type the model runs under {@code config}. */
