@@ -56,7 +56,7 @@ class GradCacheStepTest {
 
     @Test
     void withoutDropoutGradCacheGradientEqualsFullBatchGradient() {
-        ContrastiveLoss loss = new CosineNllLoss(20f);
+        ContrastiveLoss loss = new HardNegativeLoss(20);
         List<TrainSample> batch = samples(16, 7);
         try (ToyEncoder enc = new ToyEncoder(VOCAB, 8, 6, 0f, 11); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
@@ -115,7 +115,7 @@ class GradCacheStepTest {
         List<TrainSample> batch = samples(16, 8);
         try (Recording enc = new Recording(new ToyEncoder(VOCAB, 8, 6, 0.3f, 12)); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
-            GradCacheStep step = new GradCacheStep(enc, new CosineNllLoss(20f), new SingleProcessCollective(), params,
+            GradCacheStep step = new GradCacheStep(enc, new HardNegativeLoss(20), new SingleProcessCollective(), params,
                     COLLATOR, 16, 4, 42);
             step.run(m, batch, 3, 1.0);
             // 4 micro-batches × 2 views, each with its own key, each embedded twice: no grad, then grad

@@ -91,7 +91,7 @@ class LossScalingTest {
         List<Boolean> skipped = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         try (Overflowing enc = new Overflowing(TrainerFixtures.model(0.1f), 2)) {
-            SimCseTrainer.Result r = SimCseTrainer.run(c, enc, new CosineNllLoss(20f), new SingleProcessCollective(),
+            SimCseTrainer.Result r = SimCseTrainer.run(c, enc, new HardNegativeLoss(20), new SingleProcessCollective(),
                     TrainerFixtures.FACTS, new Configuration(), (rank, m) -> {
                         scales.add(m.lossScale());
                         skipped.add(m.skipped());

@@ -37,7 +37,7 @@ class ModelFactsTest {
         TrainConfig c = TrainerFixtures.config(tmp.resolve("out"), data, "");
         try (ToyEncoder enc = TrainerFixtures.model(0f)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimCseTrainer.run(c, enc,
-                    new CosineNllLoss(20f), new SingleProcessCollective(), new ModelFacts("ab".repeat(32), 2)));
+                    new HardNegativeLoss(20), new SingleProcessCollective(), new ModelFacts("ab".repeat(32), 2)));
             assertTrue(e.getMessage().contains("re-run 'bg2vec prepare' with the model's tokenizer"), e.getMessage());
         }
     }

@@ -86,7 +86,7 @@ class SimCseTrainerTest {
         assertEquals(List.of(1L, 2L), steps);
         try (ToyEncoder enc = TrainerFixtures.model(0f)) {
             String m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
-                    SimCseTrainer.run(TrainerFixtures.config(out, data, ", \"seed\": 7"), enc, new CosineNllLoss(20f),
+                    SimCseTrainer.run(TrainerFixtures.config(out, data, ", \"seed\": 7"), enc, new HardNegativeLoss(20),
                             new org.bg2vec.collective.SingleProcessCollective(), TrainerFixtures.FACTS)).getMessage();
             assertTrue(m.contains("seed 42 -> 7"), m);
         }

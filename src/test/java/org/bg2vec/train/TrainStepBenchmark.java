@@ -38,7 +38,7 @@ public final class TrainStepBenchmark {
         long tokens = data.stream().mapToLong(TrainSample::tokens).sum();
         System.out.printf("toy encoder vocab %d, dim %d, hidden %d; global batch %d, %d real tokens (both views), %d cores%n",
                 vocab, dim, hidden, global, tokens, Runtime.getRuntime().availableProcessors());
-        ContrastiveLoss loss = new CosineNllLoss(20f);
+        ContrastiveLoss loss = new HardNegativeLoss(20);
         try (ToyEncoder enc = new ToyEncoder(vocab, dim, hidden, 0.1f, 1); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
             double plain = time(steps, () -> GradCacheStepTest.fullBatchGradient(enc, data, loss));

@@ -48,7 +48,7 @@ final class TrainerFixtures {
             for (Collective c : group) {
                 futures.add(pool.submit(() -> {
                     try (ToyEncoder enc = model(dropout)) {
-                        SimCseTrainer.run(config, enc, new CosineNllLoss(20f), c, FACTS,
+                        SimCseTrainer.run(config, enc, new HardNegativeLoss(20), c, FACTS,
                                 new org.apache.hadoop.conf.Configuration(), listener);
                         return enc.values();
                     }
