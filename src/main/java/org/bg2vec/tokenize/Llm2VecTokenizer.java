@@ -1,6 +1,7 @@
 package org.bg2vec.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import org.bg2vec.djl.DjlRuntime;
 
 import java.io.IOException;
@@ -139,7 +140,13 @@ public final class Llm2VecTokenizer implements AutoCloseable {
         if (text.isEmpty()) {
             return new long[0];
         }
-        return tokenizer.encode(text, false, false).getIds();
+        // ids only: DJL's Encoding would also copy tokens, offsets, masks and type ids (3x the cost)
+        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false);
+        try {
+            return TokenizersLibrary.LIB.getTokenIds(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
     }
 
     public int maxLength() {
