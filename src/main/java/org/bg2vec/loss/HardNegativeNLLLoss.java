@@ -3,6 +3,7 @@ package org.bg2vec.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import org.bg2vec.model.Tensors;
 
 /**
  * llm2vec's {@code HardNegativeNLLLoss} (non-distributed): with {@code d = [d_pos; d_neg]} (negatives
@@ -31,7 +32,7 @@ public final class HardNegativeNLLLoss {
 
     /** {@code scale · cos(q, d)}: [Bq, Bd] float32 for q [Bq, H] and d [Bd, H]. */
     public NDArray scores(NDArray q, NDArray d) {
-        return normalize(q).matMul(normalize(d).transpose()).mul(scale);
+        return Tensors.mul(normalize(q).matMul(normalize(d).transpose()), scale);
     }
 
     /**
@@ -47,11 +48,11 @@ public final class HardNegativeNLLLoss {
         NDArray logProbs = scores(q, d).logSoftmax(1);
         NDArray target = q.getManager().eye((int) b, (int) d.getShape().get(0), 0, DataType.FLOAT32)
                 .toDevice(q.getDevice(), false);
-        return logProbs.mul(target).sum().div(-b);
+        return Tensors.div(logProbs.mul(target).sum(), -b);
     }
 
     private static NDArray normalize(NDArray x) {
         NDArray x32 = org.bg2vec.model.Casts.to(x, DataType.FLOAT32);
-        return x32.div(x32.norm(new int[]{1}, true).maximum(EPS));
+        return x32.div(Tensors.maximum(x32.norm(new int[]{1}, true), EPS));
     }
 }

@@ -47,7 +47,7 @@ public final class DeterministicDropout {
             return x;
         }
         NDArray keep = keepMask(x.getManager(), x.size(), p, seed, site).reshape(x.getShape());
-        return x.mul(keep.toType(x.getDataType(), false)).mul((float) (1.0 / (1.0 - p)));
+        return Tensors.mul(x.mul(keep.toType(x.getDataType(), false)), (float) (1.0 / (1.0 - p)));
     }
 
     /**

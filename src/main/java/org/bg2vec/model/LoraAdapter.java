@@ -132,7 +132,7 @@ public final class LoraAdapter implements AutoCloseable {
             for (int i = 0; i < a.length; i++) {
                 a[i] = (float) rnd.nextDouble(-bound, bound);
             }
-            modules.put(module, new Pair(m.create(a, new Shape(cfg.r(), in)),
+            modules.put(module, new Pair(Tensors.owned(m, a, new Shape(cfg.r(), in)),
                     m.zeros(new Shape(out, cfg.r()), DataType.FLOAT32)));
         }
         return new LoraAdapter(cfg, modules, m);
@@ -174,7 +174,7 @@ public final class LoraAdapter implements AutoCloseable {
                     DeterministicDropout.site(module + "#lora_dropout"));
         }
         NDArray down = Linear.linear(in, p.a()).singletonOrThrow();
-        return Linear.linear(down, p.b()).singletonOrThrow().mul((float) config.scaling());
+        return Tensors.mul(Linear.linear(down, p.b()).singletonOrThrow(), (float) config.scaling());
     }
 
     /** The PEFT key of a module's A or B. */

@@ -180,7 +180,7 @@ public final class MistralEncoder implements TrainableEncoder {
                 config.attentionDropout()) : 0.0;
         NDManager sub = m.newSubManager(options.device());
         try {
-            NDArray ids = sub.create(batch.inputIds(), new Shape((long) b * l));
+            NDArray ids = Tensors.owned(sub, batch.inputIds(), new Shape((long) b * l));
             NDArray x = weights.get("embed_tokens.weight").get(ids);
             x.attach(sub);
             x = x.reshape(b, l, config.hiddenSize());
@@ -219,7 +219,7 @@ public final class MistralEncoder implements TrainableEncoder {
                 .transpose(0, 2, 1, 3);
         NDArray v = project(h, p + "v_proj", training, seed).reshape(b, l, kv, d).transpose(0, 2, 1, 3);
         // the g query heads of a group share one key/value head: one [g*L, d] x [d, L] product per group
-        NDArray scores = q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(d))
+        NDArray scores = Tensors.div(q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(d))
                 .reshape(b, kv, g, l, l);
         NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(mask).softmax(-1);
         if (trace != null) {
@@ -256,7 +256,7 @@ public final class MistralEncoder implements TrainableEncoder {
     /** RMSNorm as transformers computes it: normalise in float32, cast back, then multiply by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = Casts.to(x, DataType.FLOAT32);
-        NDArray rms = x32.square().mean(new int[]{-1}, true).add((float) config.rmsNormEps()).sqrt();
+        NDArray rms = Tensors.add(x32.square().mean(new int[]{-1}, true), (float) config.rmsNormEps()).sqrt();
         return Casts.to(x32.div(rms), x.getDataType()).mul(weight);
     }
 
@@ -270,7 +270,7 @@ public final class MistralEncoder implements TrainableEncoder {
             for (int i = 0; i < bias.length; i++) {
                 bias[i] = att[i] != 0 ? 0f : MASKED;
             }
-            return sub.create(bias, new Shape(b, 1, 1, 1, l));
+            return Tensors.owned(sub, bias, new Shape(b, 1, 1, 1, l));
         }
         float[] bias = new float[b * l * l];
         for (int r = 0; r < b; r++) {
@@ -280,7 +280,7 @@ public final class MistralEncoder implements TrainableEncoder {
                 }
             }
         }
-        return sub.create(bias, new Shape(b, 1, 1, l, l));
+        return Tensors.owned(sub, bias, new Shape(b, 1, 1, l, l));
     }
 
     /**

@@ -67,7 +67,7 @@ public enum Pooling {
         int b = batch.batchSize();
         int l = batch.length();
         float[] w = weights(batch, bosTokenId);
-        NDArray weights = hidden.getManager().create(w, new Shape(b, l, 1)).toDevice(hidden.getDevice(), false);
+        NDArray weights = Tensors.owned(hidden.getManager(), w, new Shape(b, l, 1)).toDevice(hidden.getDevice(), false);
         return Casts.to(hidden, DataType.FLOAT32).mul(weights).sum(new int[]{1});
     }
 

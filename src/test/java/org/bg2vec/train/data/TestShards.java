@@ -59,10 +59,16 @@ public final class TestShards {
     /** Writes {@code train} (and {@code validation} if non-null) into {@code files} shards each, plus manifest.json. */
     public static Path write(Path dir, List<int[]> train, List<int[]> validation, int files, int vocab, int maxLen)
             throws IOException {
+        return write(dir, train, validation, files, vocab, maxLen, SHA);
+    }
+
+    /** As {@link #write(Path, List, List, int, int, int)}, declaring the tokenizer SHA-256 {@code tokenizerSha}. */
+    public static Path write(Path dir, List<int[]> train, List<int[]> validation, int files, int vocab, int maxLen,
+                             String tokenizerSha) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
         m.put("format_version", 1);
-        m.putObject("tokenizer").put("sha256", SHA).put("vocab_size", vocab).put("path", "tokenizer.json");
+        m.putObject("tokenizer").put("sha256", tokenizerSha).put("vocab_size", vocab).put("path", "tokenizer.json");
         m.put("max_seq_length", maxLen);
         ObjectNode splits = m.putObject("splits");
         writeSplit(dir, "train", train, files, splits, 0);
