@@ -16,6 +16,11 @@ public final class RealTraining {
         return RealModelFixtures.model(dir, ModelPreset.TINY);
     }
 
+    /** A random checkpoint of {@code preset} with the Llama-2 tokenizer. */
+    public static Path model(Path dir, ModelPreset preset) throws IOException {
+        return RealModelFixtures.model(dir, preset);
+    }
+
     /** {@code n} training samples (and 16 validation samples) declaring the model's tokenizer. */
     public static Path data(Path dir, Path model, int n) throws IOException {
         return RealModelFixtures.data(dir, model, n);
