@@ -1,0 +1,249 @@
+package org.bg2vec.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.bg2vec.prepare.HadoopConf;
+import org.bg2vec.progress.ProgressRelay;
+import org.bg2vec.train.TrainConfig;
+import org.bg2vec.train.checkpoint.Checkpoints;
+import org.bg2vec.train.data.Manifest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The {@code train} Spark driver (thin): pre-flight checks, then the training as one barrier stage of
+ * W tasks ({@code config.workers()}), each running a {@link TrainTask}. A failed barrier stage is never
+ * retried by Spark, so this driver retries the whole stage up to {@code max_attempts} times, logging each
+ * failure; the trainer of the next attempt resumes from the last complete checkpoint in
+ * {@code checkpoint_dir}. Rank 0's per-step lines reach the driver log through a {@link ProgressRelay}.
+ * The per-rank summaries go to {@code output_dir/worker-metrics.jsonl}.
+ */
+public final class TrainJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    /** Where the workers train. AUTO: GPU when {@code spark.task.resource.gpu.amount} is set. */
+    public enum Device { CPU, GPU, AUTO }
+
+    /**
+     * Driver settings besides the training config.
+     *
+     * @param device           CPU, GPU or AUTO
+     * @param connectTimeout   bound on joining the collective ring
+     * @param operationTimeout inactivity bound of every collective operation (above the worst compute skew)
+     * @param barrierTimeout   {@code spark.barrier.sync.timeout} when not set in the Spark conf (the rendezvous)
+     * @param fault            TEST-ONLY fault injection, null in production
+     */
+    public record Options(Device device, Duration connectTimeout, Duration operationTimeout, Duration barrierTimeout,
+                          FaultInjection fault) {
+
+        /** Production defaults: AUTO device, 2 min to connect, 10 min per operation, 10 min rendezvous. */
+        public static Options defaults() {
+            return new Options(Device.AUTO, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10),
+                    null);
+        }
+
+        public Options withFault(FaultInjection f) {
+            return new Options(device, connectTimeout, operationTimeout, barrierTimeout, f);
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param attempts  attempts used (1 when nothing failed)
+     * @param failures  the failure cause of each failed attempt
+     * @param workers   the summaries of the successful attempt, by rank
+     * @param adapterDir the final adapter ({@code output_dir/adapter})
+     * @param workerMetrics the per-rank metrics file
+     */
+    public record Result(int attempts, List<String> failures, List<WorkerSummary> workers, String adapterDir,
+                         String outputDir, String workerMetrics, double seconds) {
+    }
+
+    private TrainJob() {
+    }
+
+    /**
+     * Pre-flight checks (before Spark starts), then starts a session ({@link SparkSessions}), trains and
+     * stops it. Configuration problems throw {@link IllegalArgumentException} before any task runs.
+     */
+    public static Result run(String master, Map<String, String> conf, TrainConfig config, Options options,
+                             WorkerFunction worker) throws IOException {
+        Map<String, String> sparkConf = new HashMap<>(conf);
+        sparkConf.putIfAbsent("spark.barrier.sync.timeout", options.barrierTimeout().toSeconds() + "s");
+        preflight(master, sparkConf, config, options);
+        SparkSession spark = SparkSessions.getOrCreate(master, "bg2vec train", sparkConf);
+        try {
+            return run(spark, config, options, worker);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Trains in an existing session (its master and conf are checked first). */
+    public static Result run(SparkSession spark, TrainConfig config, Options options, WorkerFunction worker)
+            throws IOException {
+        String master = spark.sparkContext().master();
+        Map<String, String> conf = new HashMap<>();
+        for (scala.Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
+            conf.put(e._1(), e._2());
+        }
+        preflight(master, conf, config, options);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        checkTrainingData(config, hadoop);
+        boolean gpu = wantsGpu(options.device(), conf);
+        boolean local = isLocal(master);
+        int workers = config.workers();
+        boolean freshStart = "never".equals(config.resume())
+                && new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints()).latest().isEmpty();
+
+        String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
+        String token = newToken();
+        long t0 = System.nanoTime();
+        List<String> failures = new ArrayList<>();
+        try (ProgressRelay relay = new ProgressRelay(driverHost, token, line -> LOG.info("{}", line))) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            JavaRDD<Integer> ranks = jsc.parallelize(IntStream.range(0, workers).boxed().toList(), workers);
+            TrainConfig attemptConfig = config;
+            for (int attempt = 1; ; attempt++) {
+                LOG.info("train attempt {} of {}: {} worker(s) on {} ({}), resume {}", attempt, config.maxAttempts(),
+                        workers, gpu ? "GPU" : "CPU", master, attemptConfig.resume());
+                TrainTask.Settings settings = new TrainTask.Settings(attemptConfig.raw().toString(),
+                        new HadoopConf(hadoop), gpu, local, options.connectTimeout(), options.operationTimeout(),
+                        driverHost, relay.port(), token, attempt, options.fault());
+                jsc.setJobGroup("bg2vec-train-" + attempt, "bg2vec train attempt " + attempt, false);
+                try {
+                    List<WorkerSummary> out = new ArrayList<>(Barrier.mapPartitions(ranks,
+                            new TrainTask(settings, worker), WorkerSummary.class).collect());
+                    out.sort(Comparator.comparingInt(WorkerSummary::rank));
+                    jsc.clearJobGroup();
+                    return finish(config, hadoop, attempt, failures, out, (System.nanoTime() - t0) / 1e9);
+                } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
+                    jsc.clearJobGroup();
+                    String cause = failureCause(e);
+                    failures.add(cause);
+                    LOG.error("train attempt {} of {} failed: {}", attempt, config.maxAttempts(), cause);
+                    if (attempt >= config.maxAttempts()) {
+                        throw new TrainingFailedException("training failed after " + attempt + " attempt(s)"
+                                + " (max_attempts " + config.maxAttempts() + "); last cause: " + cause, failures, e);
+                    }
+                    if (freshStart) {
+                        // this run started from scratch; its own checkpoints are the ones to resume from
+                        attemptConfig = config.with("resume", "auto");
+                    } else if ("never".equals(config.resume())) {
+                        LOG.warn("resume is 'never' but {} held checkpoints before this run: the retry starts"
+                                + " over; use a fresh checkpoint_dir to let retries resume", config.checkpointDir());
+                    }
+                    LOG.info("retrying: the workers resume from the last complete checkpoint in {}",
+                            config.checkpointDir());
+                }
+            }
+        }
+    }
+
+    /** The pre-flight checks that need no Spark session; throws IllegalArgumentException listing problems. */
+    public static void preflight(String master, Map<String, String> conf, TrainConfig config, Options options) {
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        Map<String, String> all = new HashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (String.valueOf(k).startsWith("spark.")) {
+                all.put(String.valueOf(k), String.valueOf(v));
+            }
+        });
+        all.putAll(conf);
+        boolean gpu = wantsGpu(options.device(), all);
+        TrainPreflight.check(new TrainPreflight.Setup(m, all, config.workers(), config.globalBatchSize(),
+                config.microBatchSize(), gpu && !isLocal(m), Runtime.getRuntime().availableProcessors()));
+        if (config.trainData() == null) {
+            throw new IllegalArgumentException("train_data is not set: point it at a directory written by"
+                    + " 'bg2vec prepare'");
+        }
+    }
+
+    /** Training data readable: the manifest parses and every train file exists. */
+    static void checkTrainingData(TrainConfig config, Configuration hadoop) {
+        try {
+            Manifest manifest = Manifest.read(config.trainData(), hadoop);
+            for (Path f : manifest.split("train").files()) {
+                FileSystem fs = f.getFileSystem(hadoop);
+                if (!fs.exists(f)) {
+                    throw new IOException(config.trainData() + "/manifest.json lists " + f + ", which does not exist");
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("training data " + config.trainData() + " is not readable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Result finish(TrainConfig config, Configuration hadoop, int attempt, List<String> failures,
+                                 List<WorkerSummary> out, double seconds) throws IOException {
+        Path metrics = WorkerMetrics.write(config.outputDir(), hadoop, out);
+        for (WorkerSummary w : out) {
+            LOG.info(String.format(java.util.Locale.ROOT, "rank %d (%s%s): %d steps this attempt, mean step %.3f s,"
+                            + " slowest %.3f s, %.3f s in collectives", w.rank(), w.host(),
+                    w.gpu() == null ? "" : " GPU " + w.gpu(), w.stepsRun(), w.meanStepSeconds(), w.maxStepSeconds(),
+                    w.collectiveSeconds()));
+        }
+        String adapter = out.get(0).adapterDir();
+        LOG.info("training finished after {} attempt(s) in {} s: adapter {}, metrics {} and {}/metrics.jsonl,"
+                + " loss curve {}/loss.png", attempt, String.format("%.1f", seconds), adapter, metrics,
+                config.outputDir(), config.outputDir());
+        return new Result(attempt, List.copyOf(failures), List.copyOf(out), adapter, config.outputDir(),
+                metrics.toString(), seconds);
+    }
+
+    static boolean wantsGpu(Device device, Map<String, String> conf) {
+        return switch (device) {
+            case CPU -> false;
+            case GPU -> true;
+            case AUTO -> conf.containsKey("spark.task.resource.gpu.amount");
+        };
+    }
+
+    static boolean isLocal(String master) {
+        return master != null && master.strip().startsWith("local");
+    }
+
+    /**
+     * The cause of a failed attempt in a few lines: Spark puts the failed task's exception and its stack
+     * trace into the job failure's message; keep the message lines and drop the stack frames.
+     */
+    static String failureCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
+        List<String> kept = new ArrayList<>();
+        for (String line : msg.split("\\R")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("Caused by")
+                    && kept.size() < 3) {
+                kept.add(line.strip());
+            }
+        }
+        return String.join(" | ", kept);
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,78 @@
+package org.bg2vec.spark;
+
+import org.apache.spark.sql.SparkSession;
+import org.bg2vec.train.RealTraining;
+import org.bg2vec.train.ToyTraining;
+import org.bg2vec.train.TrainingWorker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The barrier training stage with the production worker ({@link TrainingWorker}) on a tiny random Mistral. */
+class TrainJobRealModelTest {
+
+    static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
+            Duration.ofSeconds(60), Duration.ofSeconds(60), null);
+
+    static SparkSession spark;
+    @TempDir
+    static Path shared;
+    static Path model;
+    static Path data;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        spark = SparkSessions.getOrCreate("local[2]", "train-job-real-test",
+                Map.of("spark.ui.enabled", "false", "spark.barrier.sync.timeout", "60s"));
+        model = RealTraining.tinyModel(shared.resolve("model"));
+        data = RealTraining.data(shared.resolve("data"), model, 48);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void twoWorkersTrainTheSameAdapterAsOne() throws Exception {
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w1"), ""), OPTIONS, TrainingWorker::run);
+        TrainJob.Result two = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w2"),
+                ", \"workers\": 2"), OPTIONS, TrainingWorker::run);
+        assertEquals(2, two.workers().size());
+        float[] a1 = RealTraining.adapter(tmp.resolve("w1/adapter"));
+        float[] a2 = RealTraining.adapter(tmp.resolve("w2/adapter"));
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("init"), ", \"max_steps\": 1,"
+                + " \"learning_rate\": 0"), OPTIONS, TrainingWorker::run);
+        float[] init = RealTraining.adapter(tmp.resolve("init/adapter"));
+        assertTrue(ToyTraining.relativeDifference(init, a1) > 1e-3, "training moved the adapter");
+        double rel = ToyTraining.relativeDifference(a2, a1);
+        assertTrue(rel < 1e-5, "W=2 vs W=1 adapters differ by " + rel + " (relative)");
+    }
+
+    @Test
+    void aFaultedAttemptResumesToTheUninterruptedAdapter() throws Exception {
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("straight"), ", \"workers\": 2"), OPTIONS,
+                TrainingWorker::run);
+        // 6 steps, checkpoints at 3 and 6: rank 0 fails after step 4 of attempt 1
+        TrainJob.Result r = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("faulted"),
+                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS.withFault(new FaultInjection(0, 4, 1)),
+                TrainingWorker::run);
+        assertEquals(2, r.attempts());
+        assertTrue(r.workers().get(0).resumedFrom().endsWith("step-3"), r.workers().get(0).resumedFrom());
+        assertArrayEquals(RealTraining.adapter(tmp.resolve("straight/adapter")),
+                RealTraining.adapter(tmp.resolve("faulted/adapter")), 0f,
+                "the retried run ends with the uninterrupted run's adapter");
+    }
+}
