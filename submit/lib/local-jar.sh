@@ -24,8 +24,8 @@ bg2vec_local_jar() {
   local jar
   jar=$(bg2vec_find_thin_jar)
   if [ -z "$jar" ] || [ ! -d target/lib ] || [ -n "$(find src pom.xml conf -newer "$jar" -print -quit 2>/dev/null)" ]; then
-    echo "bg2vec: building (mvn -B -q -DskipTests package)..." >&2
-    mvn -B -q -DskipTests package >&2 || { echo "bg2vec: the build failed" >&2; return 1; }
+    echo "bg2vec: building (mvn -B -q -Dmaven.test.skip=true package)..." >&2
+    mvn -B -q -Dmaven.test.skip=true package >&2 || { echo "bg2vec: the build failed" >&2; return 1; }
     jar=$(bg2vec_find_thin_jar)
   fi
   printf '%s' "$jar"

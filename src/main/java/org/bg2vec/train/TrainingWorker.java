@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.Collective;
+import org.bg2vec.collective.DeviceCollective;
+import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
@@ -43,7 +45,7 @@ public final class TrainingWorker {
                                            Configuration hadoop) throws IOException {
         Path modelDir = modelDir(config);
         ModelFacts facts = ModelFacts.fromModelDir(modelDir);
-        try (Llm2VecAdapterEncoder encoder = load(config, options(config, collective.rank()))) {
+        try (Llm2VecAdapterEncoder encoder = load(config, options(config, collective.rank(), cudaDeviceOf(collective)))) {
             return SimCseTrainer.run(config, encoder, loss(config), collective, facts, hadoop, listener);
         }
     }
@@ -55,12 +57,29 @@ public final class TrainingWorker {
 
     /** Where and in what element type the model runs under {@code config}. */
     static EncoderOptions options(TrainConfig config, int rank) {
-        boolean gpu = DjlRuntime.engine().getGpuCount() > 0;
+        return options(config, rank, -1);
+    }
+
+    /**
+     * The CUDA device this worker's collective was built for (one GPU per worker: the Spark task's GPU), or
+     * -1 when the collective is not device-bound (CPU collective).
+     */
+    static int cudaDeviceOf(Collective collective) {
+        Collective c = collective;
+        while (c instanceof TimedCollective t) {
+            c = t.delegate();
+        }
+        return c instanceof DeviceCollective d ? d.cudaDevice() : -1;
+    }
+
+    /** As {@link #options(TrainConfig, int)}, on CUDA device {@code cudaDevice} when it is not -1. */
+    static EncoderOptions options(TrainConfig config, int rank, int cudaDevice) {
+        boolean gpu = cudaDevice >= 0 || DjlRuntime.engine().getGpuCount() > 0;
         boolean fp16 = config.precision() == TrainConfig.Precision.FP16;
         if (fp16 && !gpu && rank == 0) {
             LOG.warn("precision fp16 needs a GPU and none is visible: training in float32 on the CPU");
         }
-        Device device = gpu ? Device.gpu() : Device.cpu();
+        Device device = cudaDevice >= 0 ? Device.gpu(cudaDevice) : gpu ? Device.gpu() : Device.cpu();
         DataType type = fp16 && gpu ? DataType.FLOAT16 : DataType.FLOAT32;
         return new EncoderOptions(device, type, Pooling.parse(config.poolingMode()), !config.bidirectional(),
                 config.simcseDropout());

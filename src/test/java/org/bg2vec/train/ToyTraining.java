@@ -25,7 +25,7 @@ public final class ToyTraining {
                                              SimCseTrainer.StepListener listener, Configuration hadoop)
             throws IOException {
         try (ToyEncoder enc = TrainerFixtures.model(DROPOUT)) {
-            return SimCseTrainer.run(config, enc, new CosineNllLoss(20f), collective, TrainerFixtures.FACTS, hadoop,
+            return SimCseTrainer.run(config, enc, new HardNegativeLoss(20.0), collective, TrainerFixtures.FACTS, hadoop,
                     listener);
         }
     }
