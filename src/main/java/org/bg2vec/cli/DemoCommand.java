@@ -59,7 +59,9 @@ public final class DemoCommand implements Callable<Integer> {
                 new Stage("prepare the bundled sample dump", "prepare",
                         "--input", root.resolve(SAMPLE).toString(), "--index", root.resolve(SAMPLE_INDEX).toString(),
                         "--tokenizer", root.resolve(TOKENIZER).toString(), "--output", prepared.toString(),
-                        "--overwrite", "--shards", "2", "--validation-fraction", "0.3", "--master", master),
+                        "--overwrite", "--shards", "2", "--validation-fraction", "0.3",
+                        // passages of up to 64 tokens: more, shorter training samples for the tiny model
+                        "--sample-mode", "passage", "--max-seq-length", "64", "--master", master),
                 new Stage("init-model: a random tiny Mistral with the Llama-2 tokenizer", "init-model",
                         "--preset", "tiny", "--tokenizer", root.resolve(TOKENIZER).toString(),
                         "--output", model.toString(), "--seed", "42", "--force"),

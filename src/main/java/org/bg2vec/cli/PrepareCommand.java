@@ -2,7 +2,6 @@ package org.bg2vec.cli;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.DumpReadException;
 import org.bg2vec.prepare.InputFormat;
 import org.bg2vec.prepare.OutputDirectory;
@@ -10,7 +9,6 @@ import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.PrepareManifest;
 import org.bg2vec.prepare.SampleMode;
 import org.bg2vec.spark.PrepareJob;
-import org.bg2vec.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -125,17 +123,14 @@ public final class PrepareCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("bg2vec prepare: " + e.getMessage());
             return BAD_INPUT;
         }
-        SparkSession spark = SparkSessions.getOrCreate(master, "bg2vec prepare", conf);
         try {
-            PrepareManifest m = PrepareJob.run(spark, config);
+            PrepareManifest m = PrepareJob.run(master, conf, config);
             spec.commandLine().getOut().printf("prepared %d train + %d validation samples (%d rejects) in %s%n",
                     m.splits().train().samples(), m.splits().validation().samples(), m.rejects(), config.output());
             return 0;
         } catch (DumpReadException | IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("bg2vec prepare: " + e.getMessage());
             return BAD_INPUT;
-        } finally {
-            spark.stop();
         }
     }
 

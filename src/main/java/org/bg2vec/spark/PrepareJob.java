@@ -64,6 +64,17 @@ public final class PrepareJob {
     }
 
     /** Runs the job; returns the manifest that was written. */
+    /** Runs in its own session on {@code master} (null: spark-submit's, else local[*]) and stops it afterwards. */
+    public static PrepareManifest run(String master, java.util.Map<String, String> sparkConf, PrepareConfig config)
+            throws IOException {
+        SparkSession spark = SparkSessions.getOrCreate(master, "bg2vec prepare", sparkConf);
+        try {
+            return run(spark, config);
+        } finally {
+            spark.stop();
+        }
+    }
+
     public static PrepareManifest run(SparkSession spark, PrepareConfig config) throws IOException {
         try {
             return runUnwrapped(spark, config);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.collective.Collective;
+import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.HadoopFiles;
@@ -53,6 +54,8 @@ public final class SimCseTrainer {
     private final TrainableEncoder encoder;
     private final ContrastiveLoss loss;
     private final TimedCollective collective;
+    /** {@link TimedCollective#nanosInCollectives()} at the last step's metrics. */
+    private long collectiveNanosSeen;
     private final ModelFacts model;
     private final Configuration hadoop;
     private final StepListener listener;
@@ -68,6 +71,14 @@ public final class SimCseTrainer {
         this.hadoop = hadoop;
         this.listener = listener;
         this.rank = collective.rank();
+    }
+
+    /** Seconds spent in collective operations since the previous call. */
+    private double takeCollectiveSeconds() {
+        long now = collective.nanosInCollectives();
+        double s = (now - collectiveNanosSeen) / 1e9;
+        collectiveNanosSeen = now;
+        return s;
     }
 
     /** Trains with the default Hadoop configuration and no step listener. */
@@ -265,7 +276,7 @@ public final class SimCseTrainer {
     private StepMetrics gatherMetrics(TrainingState state, long totalSteps, int epoch, GradCacheStep.Result r,
                                       double lr, double norm, double scale, boolean skipped, double seconds) {
         int w = collective.size();
-        float[] mine = {(float) seconds, (float) collective.takeSeconds(), (float) r.tokens()};
+        float[] mine = {(float) seconds, (float) takeCollectiveSeconds(), (float) r.tokens()};
         float[] all = new float[3 * w];
         collective.allGather(FloatBuffer.wrap(mine), FloatBuffer.wrap(all));
         float[] times = new float[w];
