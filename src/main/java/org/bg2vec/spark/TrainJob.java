@@ -139,7 +139,11 @@ public final class TrainJob {
                     String cause = failureCause(e);
                     failures.add(cause);
                     LOG.error("train attempt {} of {} failed: {}", attempt, config.maxAttempts(), cause);
-                    if (attempt >= config.maxAttempts()) {
+                    boolean permanent = cause.contains("java.lang.IllegalArgumentException");
+                    if (permanent) {
+                        LOG.error("train attempt {} failed on a configuration or data problem: not retrying", attempt);
+                    }
+                    if (attempt >= config.maxAttempts() || permanent) {
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s)"
                                 + " (max_attempts " + config.maxAttempts() + "); last cause: " + cause, failures, e);
                     }

@@ -247,6 +247,18 @@ public final class SimCseTrainer {
         return step < 0 ? null : new Path(config.checkpointDir(), "step-" + step).toString();
     }
 
+    /** Same data location: equal, or the same local file once relative paths are made absolute. */
+    static boolean sameLocation(String a, String b) {
+        if (java.util.Objects.equals(a, b)) {
+            return true;
+        }
+        if (a == null || b == null || a.contains(":") || b.contains(":")) {
+            return false;
+        }
+        return java.nio.file.Paths.get(a).toAbsolutePath().normalize()
+                .equals(java.nio.file.Paths.get(b).toAbsolutePath().normalize());
+    }
+
     /** The data cursor and dropout keys only mean the same thing with the same batch, seed and data. */
     private void checkSameRun(Checkpoints.Loaded c) {
         if (!(c.config() instanceof com.fasterxml.jackson.databind.node.ObjectNode saved)) {
@@ -263,7 +275,7 @@ public final class SimCseTrainer {
         if (before.shuffleBufferSize() != config.shuffleBufferSize()) {
             changed.add("shuffle_buffer_size " + before.shuffleBufferSize() + " -> " + config.shuffleBufferSize());
         }
-        if (!java.util.Objects.equals(before.trainData(), config.trainData())) {
+        if (!sameLocation(before.trainData(), config.trainData())) {
             changed.add("train_data " + before.trainData() + " -> " + config.trainData());
         }
         if (!changed.isEmpty()) {

@@ -117,4 +117,13 @@ class SimCseTrainerTest {
         double rel = TrainerFixtures.relativeDifference(resumed, straight);
         assertTrue(rel < 1e-5, "2 workers for 5 steps + 1 worker for 5 vs 1 worker for 10: " + rel);
     }
+
+    @Test
+    void theSameDataGivenRelativeOrAbsoluteIsTheSameRun() {
+        String abs = java.nio.file.Paths.get("target/x/prepared").toAbsolutePath().toString();
+        assertTrue(SimCseTrainer.sameLocation("target/x/prepared", abs));
+        assertTrue(SimCseTrainer.sameLocation("target/x/../x/prepared", "target/x/prepared"));
+        assertFalse(SimCseTrainer.sameLocation("target/x/prepared", "target/y/prepared"));
+        assertFalse(SimCseTrainer.sameLocation("hdfs:///data/a", "/data/a"));
+    }
 }
