@@ -24,11 +24,9 @@ USAGE
   bg2vec_common_help encode "$DEFAULT_PROPERTIES"
 }
 
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; exit 0 ;;
-    --) break ;;
-  esac
-done
+if bg2vec_wants_help "$@"; then
+  usage
+  exit 0
+fi
 
 bg2vec_submit_main encode "$DEFAULT_PROPERTIES" yes "$@"

@@ -25,11 +25,9 @@ USAGE
   bg2vec_common_help train "$DEFAULT_PROPERTIES"
 }
 
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; exit 0 ;;
-    --) break ;;
-  esac
-done
+if bg2vec_wants_help "$@"; then
+  usage
+  exit 0
+fi
 
 bg2vec_submit_main train "$DEFAULT_PROPERTIES" yes "$@"

@@ -11,6 +11,18 @@ fi
 BG2VEC_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BG2VEC_MAIN_CLASS=org.bg2vec.cli.Main
 
+# True when the arguments before a "--" ask for help (-h/--help).
+bg2vec_wants_help() {
+  local arg
+  for arg in "$@"; do
+    case "$arg" in
+      -h|--help) return 0 ;;
+      --) return 1 ;;
+    esac
+  done
+  return 1
+}
+
 bg2vec_die() {
   echo "bg2vec: $*" >&2
   exit 2
