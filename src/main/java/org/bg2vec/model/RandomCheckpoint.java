@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.bg2vec.format.Checkpoint;
 import org.bg2vec.format.SafetensorsWriter;
+import org.bg2vec.tokenize.TokenizerFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,26 +26,6 @@ import java.util.SplittableRandom;
 public final class RandomCheckpoint {
 
     private RandomCheckpoint() {
-    }
-
-    /** The vocabulary size of a HF {@code tokenizer.json}: 1 + the largest id in the model vocab or added tokens. */
-    public static int vocabSize(JsonNode tokenizer) {
-        int max = -1;
-        JsonNode vocab = tokenizer.path("model").path("vocab");
-        if (vocab.isObject()) {
-            for (Iterator<JsonNode> it = vocab.elements(); it.hasNext(); ) {
-                max = Math.max(max, it.next().asInt());
-            }
-        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = index
-            max = vocab.size() - 1;
-        }
-        for (JsonNode t : tokenizer.path("added_tokens")) {
-            max = Math.max(max, t.path("id").asInt(-1));
-        }
-        if (max < 0) {
-            throw new IllegalArgumentException("tokenizer.json has no model.vocab and no added_tokens");
-        }
-        return max + 1;
     }
 
     /** The id of {@code token} in the tokenizer (added tokens first, then the model vocab), or -1. */
@@ -83,7 +63,7 @@ public final class RandomCheckpoint {
         }
         int vocab;
         try {
-            vocab = vocabSize(tok);
+            vocab = TokenizerFiles.vocabSize(tok);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(tokenizerJson + ": " + e.getMessage(), e);
         }

@@ -39,7 +39,6 @@ import scala.Tuple2;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -342,16 +341,10 @@ public final class PrepareJob {
             try (InputStream in = fs.open(p)) {
                 bytes = in.readAllBytes();
             }
-            java.nio.file.Path tmp = Files.createTempFile("bg2vec-tokenizer", ".json");
-            try {
-                Files.write(tmp, bytes);
-                String sha = TokenizerFiles.sha256(tmp);
-                java.nio.file.Path local = LocalTokenizerFile.materialize(bytes, sha);
-                try (Llm2VecTokenizer t = Llm2VecTokenizer.load(local, config.maxSeqLength())) {
-                    return new TokenizerInfo(bytes, sha, t.vocabSize());
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
+            String sha = TokenizerFiles.sha256(bytes);
+            java.nio.file.Path local = LocalTokenizerFile.materialize(bytes, sha);
+            try (Llm2VecTokenizer t = Llm2VecTokenizer.load(local, config.maxSeqLength())) {
+                return new TokenizerInfo(bytes, sha, t.vocabSize());
             }
         }
     }

@@ -25,12 +25,7 @@ public final class TokenizerFiles {
 
     /** Lower-case hex SHA-256 of the file's bytes (identifies the tokenizer in manifests). */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = sha256Digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -38,6 +33,19 @@ public final class TokenizerFiles {
             }
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Lower-case hex SHA-256 of a tokenizer.json already in memory. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Parsed summary of a tokenizer.json: vocabulary size and the ids of its special tokens. */
@@ -54,25 +62,37 @@ public final class TokenizerFiles {
                     "tokenizer.json not found: pass the model's tokenizer.json (HuggingFace tokenizers format)");
         }
         JsonNode root = JSON.readTree(tokenizerJson.toFile());
-        int maxId = -1;
-        JsonNode vocab = root.path("model").path("vocab");
-        if (vocab.isObject()) {
-            for (Iterator<JsonNode> it = vocab.elements(); it.hasNext(); ) {
-                maxId = Math.max(maxId, it.next().asInt());
-            }
-        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...]
-            maxId = vocab.size() - 1;
+        int vocabSize;
+        try {
+            vocabSize = vocabSize(root);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(tokenizerJson + ": " + e.getMessage(), e);
         }
         Map<String, Integer> added = new java.util.LinkedHashMap<>();
         for (JsonNode t : root.path("added_tokens")) {
-            int id = t.path("id").asInt();
-            added.put(t.path("content").asText(), id);
-            maxId = Math.max(maxId, id);
+            added.put(t.path("content").asText(), t.path("id").asInt());
         }
-        if (maxId < 0) {
-            throw new IOException(tokenizerJson + ": no vocabulary found (model.vocab and added_tokens are empty)");
+        return new Summary(vocabSize, Map.copyOf(added));
+    }
+
+    /** 1 + the largest id in a parsed tokenizer.json's model vocab (BPE/WordPiece map or Unigram list) or added tokens. */
+    public static int vocabSize(JsonNode tokenizer) {
+        int max = -1;
+        JsonNode vocab = tokenizer.path("model").path("vocab");
+        if (vocab.isObject()) {
+            for (Iterator<JsonNode> it = vocab.elements(); it.hasNext(); ) {
+                max = Math.max(max, it.next().asInt());
+            }
+        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = index
+            max = vocab.size() - 1;
         }
-        return new Summary(maxId + 1, Map.copyOf(added));
+        for (JsonNode t : tokenizer.path("added_tokens")) {
+            max = Math.max(max, t.path("id").asInt(-1));
+        }
+        if (max < 0) {
+            throw new IllegalArgumentException("no vocabulary found (model.vocab and added_tokens are empty)");
+        }
+        return max + 1;
     }
 
     /** The pad id LLM2Vec uses: tokenizer_config.json's pad_token, else its eos_token, else "</s>". */

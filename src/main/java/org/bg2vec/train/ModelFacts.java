@@ -2,14 +2,11 @@ package org.bg2vec.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bg2vec.tokenize.TokenizerFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * What the trainer must know about the model besides {@link org.bg2vec.model.TrainableEncoder}:
@@ -36,20 +33,7 @@ public record ModelFacts(String tokenizerSha256, long padTokenId) {
         if (!eos.isIntegralNumber()) {
             throw new IOException(config + " has no integer eos_token_id (needed as the pad id)");
         }
-        return new ModelFacts(sha256(tokenizer), eos.asLong());
+        return new ModelFacts(TokenizerFiles.sha256(tokenizer), eos.asLong());
     }
 
-    /** Lower-case hex SHA-256 of a file's bytes. */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

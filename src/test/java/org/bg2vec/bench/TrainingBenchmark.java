@@ -114,6 +114,6 @@ public final class TrainingBenchmark {
         }
         Files.createDirectories(dir);
         return TestShards.write(dir, samples, null, 1, c.vocabSize(), length,
-                ModelFacts.sha256(model.resolve("tokenizer.json")));
+                org.bg2vec.tokenize.TokenizerFiles.sha256(model.resolve("tokenizer.json")));
     }
 }

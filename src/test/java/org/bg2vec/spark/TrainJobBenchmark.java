@@ -52,7 +52,7 @@ public final class TrainJobBenchmark {
                 Path data = TestShards.write(dir.resolve(preset.name() + "-data"),
                         TestShards.randomSamples(global * 8, 1000, maxLen, 5),
                         TestShards.randomSamples(global, 1000, maxLen, 6), 2, 1000, maxLen,
-                        ModelFacts.sha256(model.resolve("tokenizer.json")));
+                        org.bg2vec.tokenize.TokenizerFiles.sha256(model.resolve("tokenizer.json")));
                 for (int w : new int[]{1, 2}) {
                     TrainConfig c = RealTraining.config(model, data, dir.resolve(preset.name() + "-w" + w),
                             ", \"workers\": " + w + ", \"global_batch_size\": " + global + ", \"micro_batch_size\": "

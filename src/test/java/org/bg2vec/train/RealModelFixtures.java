@@ -45,7 +45,7 @@ final class RealModelFixtures {
     static Path data(Path dir, Path model, int n) throws IOException {
         return TestShards.write(dir, TestShards.randomSamples(n, DATA_VOCAB, MAX_LEN, 5),
                 TestShards.randomSamples(16, DATA_VOCAB, MAX_LEN, 6), 2, DATA_VOCAB, MAX_LEN,
-                ModelFacts.sha256(model.resolve("tokenizer.json")));
+                org.bg2vec.tokenize.TokenizerFiles.sha256(model.resolve("tokenizer.json")));
     }
 
     /** Global batch 8 in micro-batches of 2, SimCSE dropout 0.3, LoRA r 4, bidirectional, mean pooling. */
