@@ -1,5 +1,6 @@
 package org.bg2vec.train.data;
 
+import org.bg2vec.tokenize.LeftPaddingCollator;
 import org.bg2vec.tokenize.TokenizedBatch;
 
 import java.util.List;
@@ -18,24 +19,6 @@ public final class BatchCollator {
     }
 
     public TokenizedBatch collate(List<int[]> rows) {
-        int b = rows.size();
-        int len = 0;
-        for (int[] r : rows) {
-            len = Math.max(len, r.length);
-        }
-        long[] ids = new long[b * len];
-        long[] attention = new long[b * len];
-        long[] embed = new long[b * len];
-        for (int i = 0; i < b; i++) {
-            int[] r = rows.get(i);
-            int start = i * len + (len - r.length);
-            java.util.Arrays.fill(ids, i * len, start, padId);
-            for (int j = 0; j < r.length; j++) {
-                ids[start + j] = r[j];
-                attention[start + j] = 1;
-                embed[start + j] = j == 0 ? 0 : 1;
-            }
-        }
-        return new TokenizedBatch(b, len, ids, attention, embed);
+        return LeftPaddingCollator.collateSkippingPrefix(rows, 1, padId); // the one special prefix token: BOS
     }
 }
