@@ -1,5 +1,7 @@
 package org.bg2vec.encode;
 
+import org.bg2vec.tokenize.Llm2VecTokenizer;
+
 /**
  * llm2vec's instruction form: {@code instruction + " !@#$%^&*()" + text}. The embedder attends to the whole
  * string but pools only the part after {@link #SEPARATOR}.
@@ -7,7 +9,7 @@ package org.bg2vec.encode;
 public final class Instructions {
 
     /** The separator llm2vec puts between the instruction and the text. */
-    public static final String SEPARATOR = "!@#$%^&*()";
+    public static final String SEPARATOR = Llm2VecTokenizer.INSTRUCTION_SEPARATOR;
 
     private Instructions() {
     }
@@ -21,6 +23,6 @@ public final class Instructions {
         if (instruction == null || instruction.isBlank()) {
             return text;
         }
-        return instruction.strip() + " " + SEPARATOR + text;
+        return Llm2VecTokenizer.withInstruction(instruction, text);
     }
 }
