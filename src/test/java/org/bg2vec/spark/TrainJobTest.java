@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainJobTest {
 
     static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), null);
+            Duration.ofSeconds(30), Duration.ofSeconds(60));
     static final AtomicInteger CALLS = new AtomicInteger();
 
     static SparkSession spark;
@@ -100,8 +100,8 @@ class TrainJobTest {
                 ToyTraining::train);
         // 10 steps, checkpoints at 5 and 10: rank 1 fails after step 7 of attempt 1
         TrainJob.Result r = TrainJob.run(spark, ToyTraining.config(tmp.resolve("faulted"), data,
-                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS.withFault(new FaultInjection(1, 7, 1)),
-                ToyTraining::train);
+                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS,
+                FaultyWorker.transientFault(ToyTraining::train, 1, 7, 1));
         assertEquals(2, r.attempts());
         assertEquals(1, r.failures().size());
         assertTrue(r.failures().get(0).contains("injected fault") || r.failures().get(0).contains("rank 1"),
@@ -122,7 +122,7 @@ class TrainJobTest {
         Path data = ToyTraining.data(tmp.resolve("data"));
         TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 1");
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c,
-                OPTIONS.withFault(new FaultInjection(0, 2, 1)), ToyTraining::train));
+                OPTIONS, FaultyWorker.transientFault(ToyTraining::train, 0, 2, 1)));
         assertEquals(1, e.causes().size());
         assertTrue(e.getMessage().contains("after 1 attempt(s)"), e.getMessage());
         assertTrue(e.causes().get(0).contains("injected fault (test only): rank 0 after step 2"), e.causes().get(0));
@@ -133,7 +133,7 @@ class TrainJobTest {
         Path data = ToyTraining.data(tmp.resolve("data"));
         TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 1");
         TrainJob.Options shortTimeout = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
-                Duration.ofMillis(1500), Duration.ofSeconds(60), null);
+                Duration.ofMillis(1500), Duration.ofSeconds(60));
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c,
                 shortTimeout, TrainJobTest::rankOneHangs));
         String cause = e.causes().get(0);

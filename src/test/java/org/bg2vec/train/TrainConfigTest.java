@@ -51,7 +51,7 @@ class TrainConfigTest {
         assertEquals(16, c.loraAlpha());
         assertEquals(50.0, c.lossScale());
         assertEquals(10000, c.stopAfterNSteps());
-        assertEquals("auto", c.resume());
+        assertEquals(Resume.latest(), c.resume());
         assertEquals(TrainConfig.Precision.FP32, c.precision());
         // llm2vec's effective batch: per-device batch × accumulation
         assertEquals(64, TrainConfig.parse("{\"output_dir\": \"o\", \"per_device_train_batch_size\": 32,"
