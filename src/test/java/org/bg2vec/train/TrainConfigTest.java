@@ -92,4 +92,18 @@ class TrainConfigTest {
         assertEquals(2, c.with("workers", 2).workers());
         assertThrows(IllegalArgumentException.class, () -> c.with("workers", 3));
     }
+
+    @Test
+    void resumeIsParsedOnceIntoItsType() {
+        assertEquals(Resume.never(), TrainConfig.parse("{\"output_dir\": \"o\", \"resume\": \"never\"}").resume());
+        assertEquals(Resume.from("hdfs:///ckpt/step-500"),
+                TrainConfig.parse("{\"output_dir\": \"o\", \"resume\": \"hdfs:///ckpt/step-500\"}").resume());
+        Resume forced = TrainConfig.parse("{\"output_dir\": \"o\", \"resume_force\": true}").resume();
+        assertEquals(new Resume(Resume.Kind.LATEST, null, true), forced);
+        assertEquals("auto (forced)", forced.toString());
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"resume\": \" \", \"resume_force\": \"yes\"}")).getMessage();
+        assertTrue(m.contains("resume must be \"auto\", \"never\" or a checkpoint directory"), m);
+        assertTrue(m.contains("resume_force must be true or false"), m);
+    }
 }
