@@ -64,8 +64,7 @@ class CheckpointsTest {
     @Test
     void roundTripKeepsTheLastKAndIgnoresIncompleteWrites() throws IOException {
         try (NDManager m = DjlRuntime.newManager()) {
-            List<NamedParameter> params = List.of(new NamedParameter("a", m.create(new float[]{1, 2})),
-                    new NamedParameter("b", m.create(new float[]{3})));
+            List<NamedParameter> params = params(m);
             Checkpoints c = new Checkpoints(tmp.toString(), new Configuration(), 2);
             float[] values = {1.5f, -2f, 3f};
             for (long step : new long[]{5, 10, 15}) {
@@ -98,6 +97,12 @@ class CheckpointsTest {
         }
     }
 
+    /** Two trainable tensors of 2 and 1 values. */
+    private static List<NamedParameter> params(NDManager m) {
+        return List.of(new NamedParameter("a", m.create(new float[]{1, 2})),
+                new NamedParameter("b", m.create(new float[]{3})));
+    }
+
     /** Saves {@code step} of {@code run} with values {@code step, -step, 0.5}. */
     private static String save(Checkpoints c, List<NamedParameter> params, long step, RunIdentity run)
             throws IOException {
@@ -109,8 +114,7 @@ class CheckpointsTest {
     @Test
     void onlyACheckpointThatVerifiesCountsAndLoadingFallsBackToTheNewestThatDoes() throws IOException {
         try (NDManager m = DjlRuntime.newManager()) {
-            List<NamedParameter> params = List.of(new NamedParameter("a", m.create(new float[]{1, 2})),
-                    new NamedParameter("b", m.create(new float[]{3})));
+            List<NamedParameter> params = params(m);
             Checkpoints c = new Checkpoints(tmp.toString(), new Configuration(), 5);
             for (long step : new long[]{5, 10, 15, 20}) {
                 save(c, params, step, RUN);
@@ -168,8 +172,7 @@ class CheckpointsTest {
     @Test
     void pruningRemovesOnlyTheCurrentRunsOldCheckpoints() throws IOException {
         try (NDManager m = DjlRuntime.newManager()) {
-            List<NamedParameter> params = List.of(new NamedParameter("a", m.create(new float[]{1, 2})),
-                    new NamedParameter("b", m.create(new float[]{3})));
+            List<NamedParameter> params = params(m);
             Checkpoints c = new Checkpoints(tmp.toString(), new Configuration(), 2);
             RunIdentity old = RUN.withRunId("old-run");
             for (long step : new long[]{2, 4, 6, 8}) {
