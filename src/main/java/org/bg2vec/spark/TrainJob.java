@@ -34,7 +34,8 @@ import java.util.stream.IntStream;
  * retried by Spark, so this driver retries the whole stage up to {@code max_attempts} times, logging each
  * failure: a failure whose task exception is permanent ({@link PermanentFailureException#isPermanent}: bad
  * configuration, another model or adapter, changed data) stops at once; after a transient one the next
- * attempt resumes from the latest verified checkpoint this run wrote ({@link #retryConfig}). Rank 0's per-step lines reach the driver log through a {@link ProgressRelay}.
+ * attempt resumes from the latest verified checkpoint this run wrote ({@link #retryConfig}). Rank 0's
+ * per-step lines reach the driver log through a {@link ProgressRelay}.
  * The per-rank summaries go to {@code output_dir/worker-metrics.jsonl}.
  */
 public final class TrainJob {

@@ -86,7 +86,7 @@ final class RunFingerprint {
         }
         Path p = new Path(dir);
         FileSystem fs = p.getFileSystem(hadoop);
-        if (!fs.isDirectory(p)) {
+        if (!fs.exists(p) || !fs.getFileStatus(p).isDirectory()) {
             return "unreadable";
         }
         FileStatus[] files = fs.listStatus(p);

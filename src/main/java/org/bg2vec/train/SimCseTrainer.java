@@ -171,8 +171,6 @@ public final class SimCseTrainer {
         if (rank == 0) {
             run = run.withRunId(resumed != null ? resumed.run().runId() : RunIdentity.newRunId());
             LOG.info("run {} (fingerprint {})", run.runId(), run.fingerprint().substring(0, 16));
-        }
-        if (rank == 0) {
             LOG.info("SimCSE training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
                             + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {}",
                     rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers, global / workers,
