@@ -54,13 +54,13 @@ final class AttemptFailures extends SparkListener {
 
     /**
      * Whether a task of the attempt failed with a permanent error. Spark fails the job at the first failed
-     * task, before the others end; this waits until all {@code tasks} ended (or a permanent error arrived, or
-     * {@code patience} passed) so that a permanent error on one rank is not hidden by the abort it caused on
-     * the others.
+     * task, before the others end; this waits until all {@code tasks} ended (or {@code patience} passed), so
+     * that a permanent error on one rank is not hidden by the abort it caused on the others, and so that no
+     * task of this attempt still writes (a checkpoint, the adapter) when the next attempt starts.
      */
     synchronized boolean permanent(int tasks, Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
-        while (!anyPermanent() && ended < tasks) {
+        while (ended < tasks) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
