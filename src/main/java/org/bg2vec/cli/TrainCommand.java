@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.bg2vec.spark.TrainJob;
 import org.bg2vec.spark.TrainingFailedException;
 import org.bg2vec.spark.WorkerFunction;
+import org.bg2vec.train.Resume;
 import org.bg2vec.train.TrainConfig;
 import org.bg2vec.train.TrainingWorker;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
                         + " stage up to max_attempts times, resuming from the last checkpoint."})
 public final class TrainCommand implements Callable<Integer> {
 
-    /** Exit code for configuration problems found before Spark starts. */
+    /** Exit code for configuration problems: found before Spark starts, or a permanent failure in training. */
     static final int CONFIG_ERROR = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,7 +94,7 @@ public final class TrainCommand implements Callable<Integer> {
             node.put("workers", workers);
         }
         if (resume != null) {
-            node.put("resume", resume ? "auto" : "never");
+            node.put("resume", resume ? Resume.AUTO : Resume.NEVER);
         }
         try {
             return TrainConfig.parse(node.toString());
@@ -123,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainJob.Options dflt = TrainJob.Options.defaults();
         return new TrainJob.Options(d, dflt.connectTimeout(), Duration.ofSeconds(collectiveTimeout),
-                dflt.barrierTimeout(), null);
+                dflt.barrierTimeout());
     }
 
     @Override
@@ -162,7 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
                 err.println("  attempt " + (i + 1) + ": " + e.causes().get(i));
             }
             err.flush();
-            return CliErrors.EXIT_CODE;
+            return e.permanent() ? CONFIG_ERROR : CliErrors.EXIT_CODE;
         } catch (IOException e) {
             return CliErrors.report(commandSpec, e);
         }

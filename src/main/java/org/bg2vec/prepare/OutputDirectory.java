@@ -3,6 +3,9 @@ package org.bg2vec.prepare;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.UUID;
@@ -11,9 +14,12 @@ import java.util.UUID;
  * Atomic output through Hadoop's FileSystem: everything is written into a hidden temporary sibling directory
  * which is renamed to the final name at the end (on object stores such as s3a a rename is a copy: the final
  * directory then appears file by file, but never before everything was written). An existing output is refused
- * unless {@code overwrite}.
+ * unless {@code overwrite}. The hidden directory an interrupted run left for the same target is removed when the
+ * next run creates its own.
  */
 public final class OutputDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputDirectory.class);
 
     private final FileSystem fs;
     private final Path target;
@@ -46,6 +52,9 @@ public final class OutputDirectory {
         Path parent = target.getParent();
         if (parent == null) {
             throw new IllegalArgumentException("output must not be a file system root: " + output);
+        }
+        for (Path left : HadoopFiles.removeLeftoverTemps(fs, parent, target.getName())) {
+            LOG.warn("removed {}, the unfinished output of an interrupted run", left);
         }
         Path temp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
         if (!fs.mkdirs(temp)) {

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.progress.ProgressRelay;
+import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.TrainConfig;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.data.Manifest;
@@ -23,19 +24,25 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
  * The {@code train} Spark driver (thin): pre-flight checks, then the training as one barrier stage of
  * W tasks ({@code config.workers()}), each running a {@link TrainTask}. A failed barrier stage is never
  * retried by Spark, so this driver retries the whole stage up to {@code max_attempts} times, logging each
- * failure; the trainer of the next attempt resumes from the last complete checkpoint in
- * {@code checkpoint_dir}. Rank 0's per-step lines reach the driver log through a {@link ProgressRelay}.
+ * failure: a failure whose task exception is permanent ({@link PermanentFailureException#isPermanent}: bad
+ * configuration, another model or adapter, changed data) stops at once; after a transient one the next
+ * attempt resumes from the latest verified checkpoint this run wrote ({@link #retryConfig}). Rank 0's
+ * per-step lines reach the driver log through a {@link ProgressRelay}.
  * The per-rank summaries go to {@code output_dir/worker-metrics.jsonl}.
  */
 public final class TrainJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    /** How long a failed attempt waits for its other tasks' exceptions before deciding about a retry. */
+    private static final Duration CLASSIFY_PATIENCE = Duration.ofSeconds(30);
 
     /** Where the workers train. AUTO: GPU when {@code spark.task.resource.gpu.amount} is set. */
     public enum Device { CPU, GPU, AUTO }
@@ -47,19 +54,12 @@ public final class TrainJob {
      * @param connectTimeout   bound on joining the collective ring
      * @param operationTimeout inactivity bound of every collective operation (above the worst compute skew)
      * @param barrierTimeout   {@code spark.barrier.sync.timeout} when not set in the Spark conf (the rendezvous)
-     * @param fault            TEST-ONLY fault injection, null in production
      */
-    public record Options(Device device, Duration connectTimeout, Duration operationTimeout, Duration barrierTimeout,
-                          FaultInjection fault) {
+    public record Options(Device device, Duration connectTimeout, Duration operationTimeout, Duration barrierTimeout) {
 
         /** Production defaults: AUTO device, 2 min to connect, 10 min per operation, 10 min rendezvous. */
         public static Options defaults() {
-            return new Options(Device.AUTO, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10),
-                    null);
-        }
-
-        public Options withFault(FaultInjection f) {
-            return new Options(device, connectTimeout, operationTimeout, barrierTimeout, f);
+            return new Options(Device.AUTO, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10));
         }
     }
 
@@ -110,8 +110,8 @@ public final class TrainJob {
         boolean gpu = wantsGpu(options.device(), conf);
         boolean local = isLocal(master);
         int workers = config.workers();
-        boolean freshStart = "never".equals(config.resume())
-                && new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints()).latest().isEmpty();
+        Checkpoints checkpoints = new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints());
+        Set<String> before = checkpoints.markerIds();
 
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
         String token = newToken();
@@ -120,44 +120,68 @@ public final class TrainJob {
         try (ProgressRelay relay = new ProgressRelay(driverHost, token, line -> LOG.info("{}", line))) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<Integer> ranks = jsc.parallelize(IntStream.range(0, workers).boxed().toList(), workers);
-            TrainConfig attemptConfig = config;
             for (int attempt = 1; ; attempt++) {
+                TrainConfig attemptConfig = attempt == 1 ? config : retryConfig(config, checkpoints, before);
                 LOG.info("train attempt {} of {}: {} worker(s) on {} ({}), resume {}", attempt, config.maxAttempts(),
                         workers, gpu ? "GPU" : "CPU", master, attemptConfig.resume());
                 TrainTask.Settings settings = new TrainTask.Settings(attemptConfig.raw().toString(),
                         new HadoopConf(hadoop), gpu, local, options.connectTimeout(), options.operationTimeout(),
-                        driverHost, relay.port(), token, attempt, options.fault());
-                jsc.setJobGroup("bg2vec-train-" + attempt, "bg2vec train attempt " + attempt, false);
+                        driverHost, relay.port(), token, attempt);
+                String group = "bg2vec-train-" + attempt;
+                AttemptFailures failed = new AttemptFailures(group);
+                spark.sparkContext().addSparkListener(failed);
+                jsc.setJobGroup(group, "bg2vec train attempt " + attempt, false);
                 try {
                     List<WorkerSummary> out = new ArrayList<>(Barrier.mapPartitions(ranks,
                             new TrainTask(settings, worker), WorkerSummary.class).collect());
                     out.sort(Comparator.comparingInt(WorkerSummary::rank));
-                    jsc.clearJobGroup();
                     return finish(config, hadoop, attempt, failures, out, (System.nanoTime() - t0) / 1e9);
                 } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
-                    jsc.clearJobGroup();
-                    String cause = failureCause(e);
+                    Throwable permanent = permanentCause(failed, workers);
+                    String cause = permanent != null ? firstLines(permanent.toString()) : failureCause(e);
                     failures.add(cause);
                     LOG.error("train attempt {} of {} failed: {}", attempt, config.maxAttempts(), cause);
-                    boolean permanent = cause.contains("java.lang.IllegalArgumentException");
-                    if (permanent) {
-                        LOG.error("train attempt {} failed on a configuration or data problem: not retrying", attempt);
+                    if (permanent != null) {
+                        LOG.error("train attempt {} failed on a configuration, model or data problem that another"
+                                + " attempt would repeat: not retrying", attempt);
                     }
-                    if (attempt >= config.maxAttempts() || permanent) {
+                    if (attempt >= config.maxAttempts() || permanent != null) {
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s)"
-                                + " (max_attempts " + config.maxAttempts() + "); last cause: " + cause, failures, e);
+                                + " (max_attempts " + config.maxAttempts() + ")" + (permanent != null
+                                ? ", not retried" : "") + "; last cause: " + cause, failures, permanent != null, e);
                     }
-                    if (freshStart) {
-                        // this run started from scratch; its own checkpoints are the ones to resume from
-                        attemptConfig = config.with("resume", "auto");
-                    } else if ("never".equals(config.resume())) {
-                        LOG.warn("resume is 'never' but {} held checkpoints before this run: the retry starts"
-                                + " over; use a fresh checkpoint_dir to let retries resume", config.checkpointDir());
-                    }
-                    LOG.info("retrying: the workers resume from the last complete checkpoint in {}",
-                            config.checkpointDir());
+                } finally {
+                    jsc.clearJobGroup();
+                    spark.sparkContext().removeSparkListener(failed);
                 }
             }
+        }
+    }
+
+    /**
+     * The config of a retry: it continues from the newest verified checkpoint that an earlier attempt of this
+     * job wrote; without one it starts as the first attempt did (an explicit {@code resume} path thus applies
+     * to the first attempt, and to a retry only while the run has no newer checkpoint).
+     */
+    static TrainConfig retryConfig(TrainConfig config, Checkpoints checkpoints, Set<String> before)
+            throws IOException {
+        Optional<String> latest = checkpoints.latestVerifiedExcept(before);
+        if (latest.isEmpty()) {
+            LOG.info("retrying: no checkpoint of this run was written yet, the retry starts as the first attempt"
+                    + " (resume {})", config.resume());
+            return config;
+        }
+        LOG.info("retrying: the workers resume from {}, the latest verified checkpoint of this run", latest.get());
+        return config.with("resume", latest.get());
+    }
+
+    /** The exception a task of the failed attempt threw that another attempt would repeat, or null. */
+    private static Throwable permanentCause(AttemptFailures failed, int workers) {
+        try {
+            return failed.permanent(workers, CLASSIFY_PATIENCE) ? failed.firstPermanent() : null;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -234,7 +258,11 @@ public final class TrainJob {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String msg = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
+        return firstLines(t.getMessage() == null ? t.getClass().getName() : t.getMessage());
+    }
+
+    /** The first three message lines of a failure text, without stack frames. */
+    static String firstLines(String msg) {
         List<String> kept = new ArrayList<>();
         for (String line : msg.split("\\R")) {
             if (!line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("Caused by")

@@ -43,7 +43,7 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
     /** Everything a task needs besides the worker function (travels in the closure). */
     record Settings(String configJson, HadoopConf hadoop, boolean gpu, boolean localMode, Duration connectTimeout,
                     Duration operationTimeout, String progressHost, int progressPort, String progressToken,
-                    int attempt, FaultInjection fault) implements java.io.Serializable {
+                    int attempt) implements java.io.Serializable {
     }
 
     private final Settings s;
@@ -75,9 +75,6 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
             stepTimes.add((double) m.stepSeconds()[r]);
             if (r == 0) {
                 progress.accept(progressLine(s.attempt(), m));
-            }
-            if (s.fault() != null) {
-                s.fault().check(s.attempt(), r, m.step());
             }
         };
         SimCseTrainer.Result result;

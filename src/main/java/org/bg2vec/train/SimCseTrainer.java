@@ -7,7 +7,9 @@ import org.bg2vec.collective.Collective;
 import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.checkpoint.Checkpoints;
+import org.bg2vec.train.checkpoint.CorruptCheckpointException;
 import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.checkpoint.TrainingState;
 import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.GlobalBatches;
@@ -38,6 +40,10 @@ public final class SimCseTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimCseTrainer.class);
     private static final int MAX_CONSECUTIVE_SKIPS = 25;
+    /** Rank 0's resume decisions, broadcast as a long: a step of checkpoint_dir (&ge; 0) or one of these. */
+    private static final long START_OVER = -1;
+    private static final long CONFIGURED_PATH = -2;
+    private static final long REFUSED = -3;
 
     /** Called on every rank after every step (rank 0's metrics carry every rank's timings). */
     @FunctionalInterface
@@ -88,8 +94,9 @@ public final class SimCseTrainer {
     }
 
     /**
-     * Trains this worker until {@code min(horizon, stop_after_n_steps)} steps, resuming from the
-     * latest checkpoint when {@code resume} is {@code auto} (default) and one exists.
+     * Trains this worker until {@code min(horizon, stop_after_n_steps)} steps, resuming as {@code resume}
+     * says (default: from the latest verified checkpoint of {@code checkpoint_dir}, if any, provided it
+     * belongs to this run).
      */
     public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
                              ModelFacts model, Configuration hadoop, StepListener listener) throws IOException {
@@ -139,20 +146,31 @@ public final class SimCseTrainer {
         DynamicLossScaler scaler = DynamicLossScaler.of(config);
         Checkpoints checkpoints = new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints());
         TrainingState state = TrainingState.initial(scaler.scale());
-        String resumedFrom = resumePath(checkpoints);
-        if (resumedFrom != null) {
-            Checkpoints.Loaded c = checkpoints.load(resumedFrom);
-            c.checkMatches(params.parameters(), params.size());
-            checkSameRun(c);
-            master = c.values();
+        RunIdentity run = null;
+        if (rank == 0) {
+            checkpoints.removeLeftovers();
+            removeLeftoverOutputs();
+            run = RunFingerprint.of(config, manifest, hadoop);
+        }
+        Checkpoints.Loaded resumed = resume(checkpoints, run);
+        String resumedFrom = null;
+        if (resumed != null) {
+            String mismatch = resumed.mismatch(params.parameters(), params.size());
+            if (mismatch != null) {
+                throw new PermanentFailureException(PermanentFailureException.Kind.MODEL_MISMATCH, mismatch);
+            }
+            master = resumed.values();
             params.setValues(master);
-            adam.restore(c.optimizerSteps(), c.firstMoment(), c.secondMoment());
-            scaler.restore(c.state().lossScale(), c.state().goodSteps());
-            state = c.state();
+            adam.restore(resumed.optimizerSteps(), resumed.firstMoment(), resumed.secondMoment());
+            scaler.restore(resumed.state().lossScale(), resumed.state().goodSteps());
+            state = resumed.state();
+            resumedFrom = resumed.path();
             LOG.info("rank {}: resumed from {} at step {} (epoch {}, batch {})", rank, resumedFrom, state.step(),
                     state.cursor().epoch(), state.cursor().batch());
         }
         if (rank == 0) {
+            run = run.withRunId(resumed != null ? resumed.run().runId() : RunIdentity.newRunId());
+            LOG.info("run {} (fingerprint {})", run.runId(), run.fingerprint().substring(0, 16));
             LOG.info("SimCSE training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
                             + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {}",
                     rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers, global / workers,
@@ -190,7 +208,8 @@ public final class SimCseTrainer {
                     params.setValues(master);
                     consecutiveSkips = 0;
                 } else if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw new IllegalStateException("non-finite gradients in " + consecutiveSkips
+                    throw new PermanentFailureException(PermanentFailureException.Kind.DIVERGED,
+                            "non-finite gradients in " + consecutiveSkips
                             + " consecutive steps (last loss " + r.loss() + ", loss scale " + scaler.scale()
                             + "): training diverged; lower learning_rate or check the data");
                 }
@@ -216,7 +235,7 @@ public final class SimCseTrainer {
                 if (state.step() % config.saveSteps() == 0 || state.step() == totalSteps) {
                     if (rank == 0) {
                         lastCheckpoint = checkpoints.save(state, adam.step(), params.parameters(), master,
-                                adam.firstMoment(), adam.secondMoment(), config.raw(), encoder);
+                                adam.firstMoment(), adam.secondMoment(), config.raw(), encoder, run);
                         metrics.flush();
                         LOG.info("checkpoint {} written", lastCheckpoint);
                     }
@@ -231,57 +250,105 @@ public final class SimCseTrainer {
         return new Result(state.step(), lastLoss, state.skippedSteps(), adapterDir, lastCheckpoint, resumedFrom);
     }
 
-    /** The checkpoint to resume from (the same on every rank: rank 0 decides), or null. */
-    private String resumePath(Checkpoints checkpoints) throws IOException {
-        String mode = config.resume();
-        if ("never".equals(mode)) {
-            return null;
+    /**
+     * The checkpoint every rank continues from, loaded and verified, or null to start over. Rank 0 decides
+     * (and checks the checkpoint belongs to this run); a refusal fails every rank with the same permanent error.
+     */
+    private Checkpoints.Loaded resume(Checkpoints checkpoints, RunIdentity run) throws IOException {
+        Checkpoints.Loaded chosen = null;
+        long decision = START_OVER;
+        if (rank == 0) {
+            try {
+                chosen = choose(checkpoints, run);
+            } catch (PermanentFailureException e) {
+                broadcast(REFUSED);
+                throw e;
+            }
+            decision = chosen == null ? START_OVER : config.resume().kind() == Resume.Kind.CHECKPOINT
+                    ? CONFIGURED_PATH : chosen.state().step();
         }
-        if (!"auto".equals(mode)) {
-            return mode;
+        decision = broadcast(decision);
+        if (decision == REFUSED) {
+            throw new PermanentFailureException(PermanentFailureException.Kind.CONFIGURATION,
+                    "rank 0 refused to resume (see its error): resume " + config.resume());
         }
+        if (rank == 0 || decision == START_OVER) {
+            return chosen;
+        }
+        return checkpoints.load(decision == CONFIGURED_PATH ? config.resume().checkpoint() : checkpoints.path(decision));
+    }
+
+    private long broadcast(long value) {
         ByteBuffer b = ByteBuffer.allocate(8);
-        b.putLong(0, rank == 0 ? checkpoints.latest().orElse(-1L) : -1L);
+        b.putLong(0, value);
         collective.broadcast(b, 0);
-        long step = b.getLong(0);
-        return step < 0 ? null : new Path(config.checkpointDir(), "step-" + step).toString();
+        return b.getLong(0);
     }
 
-    /** Same data location: equal, or the same local file once relative paths are made absolute. */
-    static boolean sameLocation(String a, String b) {
-        if (java.util.Objects.equals(a, b)) {
-            return true;
+    /** Rank 0: the checkpoint {@code resume} names, verified and checked against this run's identity. */
+    private Checkpoints.Loaded choose(Checkpoints checkpoints, RunIdentity run) throws IOException {
+        Resume resume = config.resume();
+        Checkpoints.Loaded c;
+        switch (resume.kind()) {
+            case NEVER -> {
+                warnAboutOtherRuns(checkpoints);
+                return null;
+            }
+            case LATEST -> c = checkpoints.loadLatest().orElse(null);
+            default -> {
+                try {
+                    c = checkpoints.load(resume.checkpoint());
+                } catch (CorruptCheckpointException | java.io.FileNotFoundException e) {
+                    throw new PermanentFailureException(PermanentFailureException.Kind.CORRUPT_CHECKPOINT,
+                            "cannot resume from " + resume.checkpoint() + ": " + e.getMessage(), e);
+                }
+            }
         }
-        if (a == null || b == null || a.contains(":") || b.contains(":")) {
-            return false;
+        if (c != null) {
+            checkSameRun(c, run, resume.force());
         }
-        return java.nio.file.Paths.get(a).toAbsolutePath().normalize()
-                .equals(java.nio.file.Paths.get(b).toAbsolutePath().normalize());
+        return c;
     }
 
-    /** The data cursor and dropout keys only mean the same thing with the same batch, seed and data. */
-    private void checkSameRun(Checkpoints.Loaded c) {
-        if (!(c.config() instanceof com.fasterxml.jackson.databind.node.ObjectNode saved)) {
-            throw new IllegalArgumentException(c.path() + "/config.json is not a JSON object");
+    /**
+     * Another run's checkpoint (other training settings, base model, adapter or data) is refused unless
+     * {@code resume_force}: its optimizer state and data position would not continue this training.
+     */
+    private static void checkSameRun(Checkpoints.Loaded c, RunIdentity run, boolean force) {
+        List<String> changed = c.run().differences(run);
+        if (changed.isEmpty()) {
+            return;
         }
-        TrainConfig before = TrainConfig.parse(saved.toString());
-        List<String> changed = new java.util.ArrayList<>();
-        if (before.globalBatchSize() != config.globalBatchSize()) {
-            changed.add("global_batch_size " + before.globalBatchSize() + " -> " + config.globalBatchSize());
+        if (force) {
+            LOG.warn("resuming from {} of another run ({}) because resume_force is set", c.path(), changed);
+            return;
         }
-        if (before.seed() != config.seed()) {
-            changed.add("seed " + before.seed() + " -> " + config.seed());
+        boolean settings = changed.stream().anyMatch(d -> !d.startsWith("model ") && !d.startsWith("adapter ")
+                && !d.startsWith("data "));
+        boolean data = changed.stream().anyMatch(d -> d.startsWith("data "));
+        PermanentFailureException.Kind kind = settings ? PermanentFailureException.Kind.CONFIGURATION
+                : data ? PermanentFailureException.Kind.DATA_CHANGED : PermanentFailureException.Kind.MODEL_MISMATCH;
+        throw new PermanentFailureException(kind, "cannot resume from " + c.path() + ": it belongs to another run"
+                + " (" + String.join("; ", changed) + "). Restore these settings, model and data; or start over with"
+                + " \"resume\": \"never\" and a fresh checkpoint_dir; or set \"resume_force\": true to continue"
+                + " from it anyway");
+    }
+
+    /** With {@code resume: never}: this run's checkpoints will replace another run's of the same step. */
+    private void warnAboutOtherRuns(Checkpoints checkpoints) throws IOException {
+        List<Long> steps = checkpoints.steps();
+        if (!steps.isEmpty()) {
+            LOG.warn("resume is 'never' but {} holds checkpoints of other runs (steps {}): they are kept (pruning only"
+                    + " removes this run's), but this run's checkpoints replace theirs at equal steps; use a fresh"
+                    + " checkpoint_dir", config.checkpointDir(), steps);
         }
-        if (before.shuffleBufferSize() != config.shuffleBufferSize()) {
-            changed.add("shuffle_buffer_size " + before.shuffleBufferSize() + " -> " + config.shuffleBufferSize());
-        }
-        if (!sameLocation(before.trainData(), config.trainData())) {
-            changed.add("train_data " + before.trainData() + " -> " + config.trainData());
-        }
-        if (!changed.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume from " + c.path() + ": the config changed (" + changed
-                    + "); the data position would not continue the same run. Restore these values, or set"
-                    + " \"resume\": \"never\" with a fresh checkpoint_dir to start over");
+    }
+
+    /** Rank 0: removes the hidden copies of outputs that a killed run left in output_dir. */
+    private void removeLeftoverOutputs() throws IOException {
+        Path out = new Path(config.outputDir());
+        for (Path p : HadoopFiles.removeLeftoverTemps(HadoopFiles.fileSystem(out, hadoop), out, null)) {
+            LOG.warn("removed {}, an unfinished output copy left by an interrupted run", p);
         }
     }
 

@@ -56,7 +56,7 @@ public record TrainConfig(
         int workers,
         int maxAttempts,
         int shuffleBufferSize,
-        String resume,
+        Resume resume,
         ObjectNode raw) {
 
     /** Numeric precision of the frozen base model; LoRA weights and optimizer state are always fp32. */

@@ -118,7 +118,7 @@ final class TrainConfigReader {
         int growthInterval = integer("fp16_growth_interval", 2000, 1, Integer.MAX_VALUE);
         int maxAttempts = integer("max_attempts", 3, 1, 1000);
         int shuffleBuffer = integer("shuffle_buffer_size", 10000, 1, 1 << 26);
-        String resume = string("resume", "auto");
+        Resume resume = resume();
 
         if (global % workers != 0) {
             errors.add("global_batch_size " + global + " is not divisible by workers " + workers
@@ -137,6 +137,18 @@ final class TrainConfigReader {
                 saveSteps, loggingSteps, evalSteps, evalBatches, outputDir, checkpointDir, keep, trainData,
                 validationData, precision, maxGradNorm, weightDecay, beta1, beta2, eps, initScale, growthInterval,
                 workers, maxAttempts, shuffleBuffer, resume, node.deepCopy());
+    }
+
+    /** {@code resume} (auto, never or a checkpoint path) and {@code resume_force}. */
+    private Resume resume() {
+        String value = string("resume", Resume.AUTO);
+        boolean force = bool("resume_force", false);
+        if (value.isBlank()) {
+            errors.add("resume must be \"" + Resume.AUTO + "\", \"" + Resume.NEVER
+                    + "\" or a checkpoint directory (.../step-N), got \"" + value + "\"");
+            return Resume.latest();
+        }
+        return Resume.parse(value, force);
     }
 
     private void reportKeys() {

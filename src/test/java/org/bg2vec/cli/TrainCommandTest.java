@@ -78,4 +78,19 @@ class TrainCommandTest {
         assertEquals(2, Files.readAllLines(out.resolve("worker-metrics.jsonl")).size());
         assertTrue(SparkSession.getDefaultSession().isEmpty(), "the command stopped its Spark session");
     }
+
+    @Test
+    void aPermanentFailureInTrainingExitsWith2WithoutRetrying() throws Exception {
+        Path model = RealTraining.tinyModel(dir.resolve("model"));
+        Path data = RealTraining.data(dir.resolve("data"), model, 48);
+        StringWriter err = new StringWriter();
+        int code = run(new StringWriter(), err, "train", "--config", "conf/tiny-simcse.json",
+                "--conf", "spark.ui.enabled=false", "--set", "model_name_or_path=" + model, "--set", "train_data=" + data,
+                "--set", "output_dir=" + dir.resolve("out"), "--set", "max_seq_length=32",
+                "--set", "resume=" + dir.resolve("nowhere/step-3"));
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("not retried") && err.toString().contains("cannot resume from "
+                + dir.resolve("nowhere/step-3")), err.toString());
+        assertTrue(err.toString().contains("attempt 1: ") && !err.toString().contains("attempt 2: "), err.toString());
+    }
 }

@@ -47,7 +47,9 @@ class PackagedJarIT {
         List<String> cp = new ArrayList<>();
         for (String e : test.split(File.pathSeparator)) {
             boolean ours = Paths.get(e).getFileName().toString().startsWith("bg2vec-"); // failsafe adds our thin jar
-            if (!e.endsWith(".jar") || ours || e.contains("junit") || e.contains("opentest4j")) {
+            boolean testOnly = e.contains("junit") || e.contains("opentest4j") || e.contains("hamcrest")
+                    || e.contains("hadoop-client-minicluster");
+            if (!e.endsWith(".jar") || ours || testOnly) {
                 continue;
             }
             if (!runtime.contains(e) || !bundled.contains(firstClass(Paths.get(e)))) {

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainJobRealModelTest {
 
     static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
-            Duration.ofSeconds(60), Duration.ofSeconds(60), null);
+            Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     static SparkSession spark;
     @TempDir
@@ -67,8 +67,8 @@ class TrainJobRealModelTest {
                 TrainingWorker::run);
         // 6 steps, checkpoints at 3 and 6: rank 0 fails after step 4 of attempt 1
         TrainJob.Result r = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("faulted"),
-                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS.withFault(new FaultInjection(0, 4, 1)),
-                TrainingWorker::run);
+                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS,
+                FaultyWorker.transientFault(TrainingWorker::run, 0, 4, 1));
         assertEquals(2, r.attempts());
         assertTrue(r.workers().get(0).resumedFrom().endsWith("step-3"), r.workers().get(0).resumedFrom());
         assertArrayEquals(RealTraining.adapter(tmp.resolve("straight/adapter")),

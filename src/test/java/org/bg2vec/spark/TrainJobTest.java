@@ -3,6 +3,7 @@ package org.bg2vec.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
+import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.ToyTraining;
 import org.bg2vec.train.TrainConfig;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainJobTest {
 
     static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), null);
+            Duration.ofSeconds(30), Duration.ofSeconds(60));
     static final AtomicInteger CALLS = new AtomicInteger();
 
     static SparkSession spark;
@@ -100,8 +101,8 @@ class TrainJobTest {
                 ToyTraining::train);
         // 10 steps, checkpoints at 5 and 10: rank 1 fails after step 7 of attempt 1
         TrainJob.Result r = TrainJob.run(spark, ToyTraining.config(tmp.resolve("faulted"), data,
-                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS.withFault(new FaultInjection(1, 7, 1)),
-                ToyTraining::train);
+                        ", \"workers\": 2, \"max_attempts\": 2"), OPTIONS,
+                FaultyWorker.transientFault(ToyTraining::train, 1, 7, 1));
         assertEquals(2, r.attempts());
         assertEquals(1, r.failures().size());
         assertTrue(r.failures().get(0).contains("injected fault") || r.failures().get(0).contains("rank 1"),
@@ -122,7 +123,7 @@ class TrainJobTest {
         Path data = ToyTraining.data(tmp.resolve("data"));
         TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 1");
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c,
-                OPTIONS.withFault(new FaultInjection(0, 2, 1)), ToyTraining::train));
+                OPTIONS, FaultyWorker.transientFault(ToyTraining::train, 0, 2, 1)));
         assertEquals(1, e.causes().size());
         assertTrue(e.getMessage().contains("after 1 attempt(s)"), e.getMessage());
         assertTrue(e.causes().get(0).contains("injected fault (test only): rank 0 after step 2"), e.causes().get(0));
@@ -133,7 +134,7 @@ class TrainJobTest {
         Path data = ToyTraining.data(tmp.resolve("data"));
         TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 1");
         TrainJob.Options shortTimeout = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
-                Duration.ofMillis(1500), Duration.ofSeconds(60), null);
+                Duration.ofMillis(1500), Duration.ofSeconds(60));
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c,
                 shortTimeout, TrainJobTest::rankOneHangs));
         String cause = e.causes().get(0);
@@ -171,5 +172,84 @@ class TrainJobTest {
         assertTrue(e.getMessage().contains("is not readable: no manifest.json in " + tmp.resolve("missing")),
                 e.getMessage());
         assertEquals(0, CALLS.get(), "no worker ran");
+    }
+
+    @Test
+    void aPermanentFailureStopsAtOnce() throws Exception {
+        Path data = ToyTraining.data(tmp.resolve("data"));
+        TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 3");
+        // rank 1 finds a deterministic problem; rank 0 then fails on the aborted collective (a transient-looking
+        // error): the driver must still see the type of rank 1's exception
+        FaultyWorker permanent = FaultyWorker.fault(ToyTraining::train, 1, 2, 1,
+                m -> new PermanentFailureException(PermanentFailureException.Kind.DATA_CHANGED, m));
+        TrainingFailedException e = assertThrows(TrainingFailedException.class,
+                () -> TrainJob.run(spark, c, OPTIONS, permanent));
+        assertTrue(e.permanent());
+        assertEquals(1, e.causes().size(), "not retried: " + e.causes());
+        assertTrue(e.causes().get(0).contains("[DATA_CHANGED]: injected fault (test only): rank 1 after step 2"),
+                e.causes().get(0));
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWhateverItsTextSays() throws Exception {
+        Path data = ToyTraining.data(tmp.resolve("data"));
+        TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 2");
+        FaultyWorker io = FaultyWorker.fault(ToyTraining::train, 0, 3, 1, m -> new IllegalStateException(
+                "disk hiccup: java.io.IOException wrapping java.lang.IllegalArgumentException (" + m + ")"));
+        TrainJob.Result r = TrainJob.run(spark, c, OPTIONS, io);
+        assertEquals(2, r.attempts(), "a message that mentions an IllegalArgumentException is not one");
+        assertEquals(10, r.workers().get(0).steps());
+    }
+
+    @Test
+    void anExplicitResumePathAppliesToTheFirstAttemptOnly() throws Exception {
+        Path data = ToyTraining.data(tmp.resolve("data"));
+        TrainJob.run(spark, ToyTraining.config(tmp.resolve("straight"), data, ", \"save_steps\": 2,"
+                + " \"keep_checkpoints\": 5"), OPTIONS, ToyTraining::train);
+        Path given = tmp.resolve("straight/checkpoints/step-4");
+        // continue from step 4 of that run into another checkpoint_dir; rank 1 fails after step 7 on attempt 1,
+        // when this run has written step-6
+        TrainConfig c = ToyTraining.config(tmp.resolve("continued"), data, ", \"save_steps\": 2, \"workers\": 2,"
+                + " \"max_attempts\": 2, \"resume\": \"" + given + "\"");
+        TrainJob.Result r = TrainJob.run(spark, c, OPTIONS, FaultyWorker.transientFault(ToyTraining::train, 1, 7, 1));
+        assertEquals(2, r.attempts());
+        for (WorkerSummary w : r.workers()) {
+            assertEquals(tmp.resolve("continued/checkpoints/step-6").toString(), w.resumedFrom(),
+                    "the retry continues from the run's own latest checkpoint, not the explicit one");
+            assertEquals(4, w.stepsRun(), "attempt 2 runs steps 7..10");
+        }
+        assertArrayEquals(ToyTraining.adapter(tmp.resolve("straight/adapter")),
+                ToyTraining.adapter(tmp.resolve("continued/adapter")), 0f);
+    }
+
+    @Test
+    void aRetryOfAFreshRunInADirectoryWithOlderCheckpointsResumesFromItsOwn() throws Exception {
+        Path data = ToyTraining.data(tmp.resolve("data"));
+        TrainJob.run(spark, ToyTraining.config(tmp.resolve("straight"), data, ""), OPTIONS, ToyTraining::train);
+        Path out = tmp.resolve("out");
+        TrainJob.run(spark, ToyTraining.config(out, data, ", \"seed\": 7"), OPTIONS, ToyTraining::train);
+        // the same directory, "resume": "never": attempt 1 writes step-5 (over the old run's), fails after step 7
+        TrainJob.Result r = TrainJob.run(spark, ToyTraining.config(out, data, ", \"workers\": 2, \"max_attempts\": 2,"
+                + " \"resume\": \"never\""), OPTIONS, FaultyWorker.transientFault(ToyTraining::train, 0, 7, 1));
+        assertEquals(2, r.attempts());
+        assertEquals(out.resolve("checkpoints/step-5").toString(), r.workers().get(0).resumedFrom());
+        assertEquals(5, r.workers().get(0).stepsRun());
+        assertArrayEquals(ToyTraining.adapter(tmp.resolve("straight/adapter")), ToyTraining.adapter(out.resolve("adapter")),
+                0f);
+    }
+
+    @Test
+    void resumingAnotherRunsCheckpointIsAConfigurationErrorThatIsNotRetried() throws Exception {
+        Path data = ToyTraining.data(tmp.resolve("data"));
+        Path out = tmp.resolve("out");
+        TrainJob.run(spark, ToyTraining.config(out, data, ", \"seed\": 7, \"stop_after_n_steps\": 5"), OPTIONS,
+                ToyTraining::train);
+        CALLS.set(0);
+        TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark,
+                ToyTraining.config(out, data, ", \"workers\": 2, \"max_attempts\": 3"), OPTIONS,
+                TrainJobTest::countingToy));
+        assertTrue(e.permanent());
+        assertEquals(2, CALLS.get(), "one attempt of 2 workers");
+        assertTrue(e.causes().get(0).contains("seed 7 -> 42"), e.causes().get(0));
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimCseTrainerTest {
@@ -85,7 +86,7 @@ class SimCseTrainerTest {
                 (r, m) -> steps.add(m.step()));
         assertEquals(List.of(1L, 2L), steps);
         try (ToyEncoder enc = TrainerFixtures.model(0f)) {
-            String m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
+            String m = org.junit.jupiter.api.Assertions.assertThrows(PermanentFailureException.class, () ->
                     SimCseTrainer.run(TrainerFixtures.config(out, data, ", \"seed\": 7"), enc, new HardNegativeLoss(20),
                             new org.bg2vec.collective.SingleProcessCollective(), TrainerFixtures.FACTS)).getMessage();
             assertTrue(m.contains("seed 42 -> 7"), m);
@@ -119,11 +120,82 @@ class SimCseTrainerTest {
     }
 
     @Test
-    void theSameDataGivenRelativeOrAbsoluteIsTheSameRun() {
-        String abs = java.nio.file.Paths.get("target/x/prepared").toAbsolutePath().toString();
-        assertTrue(SimCseTrainer.sameLocation("target/x/prepared", abs));
-        assertTrue(SimCseTrainer.sameLocation("target/x/../x/prepared", "target/x/prepared"));
-        assertFalse(SimCseTrainer.sameLocation("target/x/prepared", "target/y/prepared"));
-        assertFalse(SimCseTrainer.sameLocation("hdfs:///data/a", "/data/a"));
+    void anotherRunsCheckpointIsRefusedUnlessForced() throws Exception {
+        Path data = TrainerFixtures.data(tmp.resolve("data"));
+        Path out = tmp.resolve("out");
+        TrainerFixtures.trainOne(TrainerFixtures.config(out, data, ", \"stop_after_n_steps\": 5"), 0.1f);
+        // a changed learning rate is another training: its optimizer state would not continue this one
+        TrainConfig other = TrainerFixtures.config(out, data, ", \"learning_rate\": 0.02");
+        PermanentFailureException e = (PermanentFailureException) assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> TrainerFixtures.trainOne(other, 0.1f)).getCause();
+        assertEquals(PermanentFailureException.Kind.CONFIGURATION, e.kind());
+        assertTrue(e.getMessage().contains("learning_rate 0.01 -> 0.02") && e.getMessage().contains("resume_force"),
+                e.getMessage());
+
+        List<Long> steps = new ArrayList<>();
+        TrainerFixtures.train(TrainerFixtures.config(out, data, ", \"learning_rate\": 0.02, \"resume_force\": true"),
+                1, 0.1f, (r, m) -> steps.add(m.step()));
+        assertEquals(List.of(6L, 7L, 8L, 9L, 10L), steps, "forced, it continues from step 5");
+    }
+
+    @Test
+    void changedDataIsRefusedButTheSameDataMovedElsewhereIsTheSameRun() throws Exception {
+        Path data = TrainerFixtures.data(tmp.resolve("data"));
+        float[] straight = TrainerFixtures.trainOne(TrainerFixtures.config(tmp.resolve("a"), data, ""), 0.1f);
+        Path out = tmp.resolve("b");
+        TrainerFixtures.trainOne(TrainerFixtures.config(out, data, ", \"stop_after_n_steps\": 5"), 0.1f);
+
+        Path moved = tmp.resolve("elsewhere/prepared");
+        Files.createDirectories(moved.getParent());
+        Files.move(data, moved);
+        Path other = tmp.resolve("c");
+        TrainerFixtures.trainOne(TrainerFixtures.config(other, moved, ", \"stop_after_n_steps\": 5"), 0.1f);
+        float[] resumed = TrainerFixtures.trainOne(TrainerFixtures.config(out, moved, ""), 0.1f);
+        assertArrayEquals(straight, resumed, 0f, "moved data continues the run exactly");
+
+        Path changed = org.bg2vec.train.data.TestShards.write(tmp.resolve("changed"),
+                org.bg2vec.train.data.TestShards.randomSamples(64, TrainerFixtures.VOCAB, 10, 99),
+                org.bg2vec.train.data.TestShards.randomSamples(32, TrainerFixtures.VOCAB, 10, 6), 3,
+                TrainerFixtures.VOCAB, 10);
+        TrainConfig more = TrainerFixtures.config(other, changed, "");
+        Exception e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> TrainerFixtures.trainOne(more, 0.1f));
+        PermanentFailureException p = (PermanentFailureException) e.getCause();
+        assertEquals(PermanentFailureException.Kind.DATA_CHANGED, p.kind(), p.getMessage());
+    }
+
+    @Test
+    void aNewRunInADirectoryOfAnotherKeepsItsOwnCheckpointsAndLeftoversAreRemoved() throws Exception {
+        Path data = TrainerFixtures.data(tmp.resolve("data"));
+        Path out = tmp.resolve("out");
+        TrainerFixtures.trainOne(TrainerFixtures.config(out, data, ", \"save_steps\": 2, \"keep_checkpoints\": 2"),
+                0.1f);
+        Path ckpt = out.resolve("checkpoints");
+        Path leftover = Files.createDirectories(ckpt.resolve(".step-12.tmp-" + java.util.UUID.randomUUID()));
+        Path leftoverAdapter = Files.createDirectories(out.resolve(".adapter.tmp-" + java.util.UUID.randomUUID()));
+        TrainerFixtures.trainOne(TrainerFixtures.config(out, data, ", \"save_steps\": 2, \"keep_checkpoints\": 2,"
+                + " \"seed\": 7, \"resume\": \"never\", \"stop_after_n_steps\": 4"), 0.1f);
+        try (Stream<Path> s = Files.list(ckpt)) {
+            assertEquals(List.of("step-10", "step-2", "step-4", "step-8"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the new run (steps 2, 4) keeps its checkpoints next to the old run's last two");
+        }
+        assertTrue(Files.notExists(leftover) && Files.notExists(leftoverAdapter),
+                "the copies an interrupted run left are removed");
+    }
+
+    @Test
+    void anExplicitCheckpointThatDoesNotVerifyIsAPermanentError() throws Exception {
+        Path data = TrainerFixtures.data(tmp.resolve("data"));
+        Path out = tmp.resolve("out");
+        TrainerFixtures.trainOne(TrainerFixtures.config(out, data, ", \"stop_after_n_steps\": 5"), 0.1f);
+        Path trainable = out.resolve("checkpoints/step-5/trainable.bin");
+        Files.write(trainable, java.util.Arrays.copyOf(Files.readAllBytes(trainable), 20));
+        TrainConfig c = TrainerFixtures.config(tmp.resolve("next"), data,
+                ", \"resume\": \"" + out.resolve("checkpoints/step-5") + "\"");
+        Exception e = assertThrows(java.util.concurrent.ExecutionException.class, () -> TrainerFixtures.trainOne(c, 0.1f));
+        PermanentFailureException p = (PermanentFailureException) e.getCause();
+        assertEquals(PermanentFailureException.Kind.CORRUPT_CHECKPOINT, p.kind());
+        assertTrue(p.getMessage().contains("trainable.bin has 20 bytes"), p.getMessage());
     }
 }

@@ -51,7 +51,7 @@ class TrainConfigTest {
         assertEquals(16, c.loraAlpha());
         assertEquals(50.0, c.lossScale());
         assertEquals(10000, c.stopAfterNSteps());
-        assertEquals("auto", c.resume());
+        assertEquals(Resume.latest(), c.resume());
         assertEquals(TrainConfig.Precision.FP32, c.precision());
         // llm2vec's effective batch: per-device batch × accumulation
         assertEquals(64, TrainConfig.parse("{\"output_dir\": \"o\", \"per_device_train_batch_size\": 32,"
@@ -91,5 +91,19 @@ class TrainConfigTest {
         TrainConfig c = TrainConfig.parse("{\"output_dir\": \"o\", \"global_batch_size\": 16, \"micro_batch_size\": 4}");
         assertEquals(2, c.with("workers", 2).workers());
         assertThrows(IllegalArgumentException.class, () -> c.with("workers", 3));
+    }
+
+    @Test
+    void resumeIsParsedOnceIntoItsType() {
+        assertEquals(Resume.never(), TrainConfig.parse("{\"output_dir\": \"o\", \"resume\": \"never\"}").resume());
+        assertEquals(Resume.from("hdfs:///ckpt/step-500"),
+                TrainConfig.parse("{\"output_dir\": \"o\", \"resume\": \"hdfs:///ckpt/step-500\"}").resume());
+        Resume forced = TrainConfig.parse("{\"output_dir\": \"o\", \"resume_force\": true}").resume();
+        assertEquals(new Resume(Resume.Kind.LATEST, null, true), forced);
+        assertEquals("auto (forced)", forced.toString());
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"resume\": \" \", \"resume_force\": \"yes\"}")).getMessage();
+        assertTrue(m.contains("resume must be \"auto\", \"never\" or a checkpoint directory"), m);
+        assertTrue(m.contains("resume_force must be true or false"), m);
     }
 }

@@ -61,27 +61,58 @@ final class FloatArrays {
         }
     }
 
-    static Named read(InputStream raw, String what) throws IOException {
+    /**
+     * Reads the arrays of a file of {@code length} bytes. Every count and length is checked against the bytes
+     * left before anything is allocated, so a corrupt or truncated file is a {@link CorruptCheckpointException}
+     * naming {@code what}, never an OutOfMemoryError.
+     */
+    static Named read(InputStream raw, long length, String what) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            if (in.readLong() != MAGIC) {
-                throw new IOException(what + " is not a bg2vec float array file");
+            long left = length - 12;
+            if (left < 0 || in.readLong() != MAGIC) {
+                throw new CorruptCheckpointException(what + " is not a bg2vec float array file");
             }
             int count = in.readInt();
+            // each array takes at least 6 bytes: its name's length and its own length
+            if (count < 0 || count > left / 6) {
+                throw new CorruptCheckpointException(what + " is corrupt: it declares " + count + " arrays in "
+                        + length + " bytes");
+            }
             List<String> names = new ArrayList<>(count);
             List<float[]> arrays = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                names.add(in.readUTF());
+                String name = in.readUTF();
                 int n = in.readInt();
-                byte[] bytes = new byte[Math.multiplyExact(n, 4)];
+                left -= 2 + utfLength(name) + 4;
+                if (n < 0 || 4L * n > left) {
+                    throw new CorruptCheckpointException(what + " is corrupt or truncated: array '" + name
+                            + "' declares " + n + " floats but " + Math.max(left, 0) + " bytes are left");
+                }
+                byte[] bytes = new byte[4 * n];
                 in.readFully(bytes);
+                left -= bytes.length;
                 float[] a = new float[n];
                 ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+                names.add(name);
                 arrays.add(a);
             }
+            if (left != 0) {
+                throw new CorruptCheckpointException(what + " is corrupt: " + left + " bytes after the last array");
+            }
             return new Named(names, arrays);
-        } catch (EOFException e) {
-            throw new IOException(what + " is truncated", e);
+        } catch (EOFException | java.io.UTFDataFormatException e) {
+            throw new CorruptCheckpointException(what + " is truncated or corrupt", e);
         }
+    }
+
+    /** The bytes {@link DataInputStream#readUTF} consumed for {@code s} after its 2-byte length (modified UTF-8). */
+    private static int utfLength(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c >= 1 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3;
+        }
+        return n;
     }
 
     static float[] concat(List<float[]> arrays) {

@@ -1,14 +1,18 @@
 package org.bg2vec.train.checkpoint;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -17,6 +21,9 @@ import java.util.stream.Stream;
  * system is used (no {@code .crc} side files).
  */
 public final class HadoopFiles {
+
+    /** The hidden temporary name {@link #publish} copies to: {@code .NAME.tmp-UUID}. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private HadoopFiles() {
     }
@@ -47,6 +54,28 @@ public final class HadoopFiles {
                 fs.delete(tmp, true);
             }
         }
+    }
+
+    /**
+     * Deletes what {@link #publish} left in {@code dir} when its JVM was killed between copy and rename: hidden
+     * {@code .NAME.tmp-UUID} files and directories (e.g. {@code .step-40.tmp-*}, {@code .adapter.tmp-*}).
+     * Returns the paths removed. Only for directories that one writer owns at a time.
+     *
+     * @param name only the temporaries of this target name ({@code .NAME.tmp-*}), or null for all
+     */
+    public static List<Path> removeLeftoverTemps(FileSystem fs, Path dir, String name) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return removed;
+        }
+        for (FileStatus st : fs.listStatus(dir)) {
+            String n = st.getPath().getName();
+            boolean mine = name == null || n.startsWith("." + name + ".tmp-");
+            if (mine && LEFTOVER.matcher(n).matches() && fs.delete(st.getPath(), true)) {
+                removed.add(st.getPath());
+            }
+        }
+        return removed;
     }
 
     /** Deletes a local temporary file or directory tree, best effort. */
