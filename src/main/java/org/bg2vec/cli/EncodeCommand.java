@@ -1,5 +1,6 @@
 package org.bg2vec.cli;
 
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EmbedderFactories;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
@@ -66,6 +67,11 @@ public final class EncodeCommand implements Callable<Integer> {
             description = "maximum tokens per text, BOS included (default: ${DEFAULT-VALUE})")
     int maxLength;
 
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
+            description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})."
+                    + " On GPUs each task uses the GPU Spark assigned to it or fails; it never falls back to the CPU")
+    String device;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -78,7 +84,8 @@ public final class EncodeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
         }
         return new EncodeSpec(input, TableFormat.detect(input, format), textColumn, idColumns, output, overwrite,
-                new EncodeOptions(batchSize, normalize, instruction), EncodeSpec.DEFAULT_SORT_WINDOW);
+                new EncodeOptions(batchSize, normalize, instruction), EncodeSpec.DEFAULT_SORT_WINDOW,
+                DeviceRequest.parse(device));
     }
 
     @Override

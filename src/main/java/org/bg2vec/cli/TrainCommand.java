@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.spark.TrainJob;
 import org.bg2vec.spark.TrainingFailedException;
 import org.bg2vec.spark.WorkerFunction;
@@ -61,7 +62,8 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-            description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})")
+            description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})."
+                    + " A GPU run uses the GPU Spark assigned to each task or fails; it never falls back to the CPU")
     String device;
 
     @Option(names = "--collective-timeout", defaultValue = "600", paramLabel = "SECONDS",
@@ -112,12 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainJob.Options options() {
-        TrainJob.Device d;
-        try {
-            d = TrainJob.Device.valueOf(device.strip().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--device must be cpu, gpu or auto, got '" + device + "'");
-        }
+        DeviceRequest d = DeviceRequest.parse(device);
         if (collectiveTimeout < 1) {
             throw new IllegalArgumentException("--collective-timeout must be >= 1 second, got " + collectiveTimeout);
         }

@@ -1,11 +1,11 @@
 package org.bg2vec.encode;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.model.Autograd;
 import org.bg2vec.model.EncoderOptions;
@@ -14,6 +14,8 @@ import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.model.Pooling;
 import org.bg2vec.tokenize.Llm2VecTokenizer;
 import org.bg2vec.tokenize.TokenizedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,9 +26,11 @@ import java.util.List;
 /**
  * The real {@link TextEmbedder}: a bidirectional Mistral (base weights, then each adapter merged in
  * order, e.g. MNTP then the trained SimCSE adapter) and the model's {@code tokenizer.json} with
- * LLM2Vec's semantics. Eval mode, no gradient, fp32 on CPU / fp16 on GPU.
+ * LLM2Vec's semantics. Eval mode, no gradient, fp32 on the CPU / fp16 on the GPU it was given.
  */
 public final class MistralTextEmbedder implements TextEmbedder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MistralTextEmbedder.class);
 
     private final MistralEncoder encoder;
     private final Llm2VecTokenizer tokenizer;
@@ -42,15 +46,18 @@ public final class MistralTextEmbedder implements TextEmbedder {
      * @param modelDir  config.json, safetensors weights, tokenizer.json
      * @param adapters  PEFT adapter directories merged in this order (may be empty)
      * @param maxLength tokens per text, BOS included
+     * @param device    where the model runs (the task's device, {@link org.bg2vec.djl.DeviceDecision})
      */
-    public static MistralTextEmbedder open(Path modelDir, List<Path> adapters, int maxLength) throws IOException {
+    public static MistralTextEmbedder open(Path modelDir, List<Path> adapters, int maxLength, ComputeDevice device)
+            throws IOException {
         Engine engine = DjlRuntime.engine();
-        Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         Pooling pooling = Pooling.MEAN;
         for (Path a : adapters) {
             pooling = poolingOf(a, pooling);
         }
-        MistralEncoder encoder = MistralEncoder.load(modelDir, EncoderOptions.forDevice(device).withPooling(pooling));
+        EncoderOptions options = EncoderOptions.forDevice(device.djl()).withPooling(pooling);
+        LOG.info(device.logLine("embedder of " + modelDir.getFileName(), "embeds", options.computeType()));
+        MistralEncoder encoder = MistralEncoder.load(modelDir, options);
         try {
             for (Path a : adapters) {
                 encoder.mergeAdapter(a);
@@ -59,7 +66,7 @@ public final class MistralTextEmbedder implements TextEmbedder {
             long pad = cfg.padTokenId() != null ? cfg.padTokenId() : cfg.eosTokenId();
             Path tok = modelDir.resolve("tokenizer.json");
             Llm2VecTokenizer tokenizer = Llm2VecTokenizer.load(tok, maxLength, pad);
-            return new MistralTextEmbedder(encoder, tokenizer, engine.newBaseManager(device));
+            return new MistralTextEmbedder(encoder, tokenizer, engine.newBaseManager(device.djl()));
         } catch (IOException | RuntimeException e) {
             encoder.close();
             throw e;
@@ -121,9 +128,10 @@ public final class MistralTextEmbedder implements TextEmbedder {
         }
 
         @Override
-        public TextEmbedder open() {
+        public TextEmbedder open(ComputeDevice device) {
             try {
-                return MistralTextEmbedder.open(Path.of(modelDir), adapters.stream().map(Path::of).toList(), maxLength);
+                return MistralTextEmbedder.open(Path.of(modelDir), adapters.stream().map(Path::of).toList(), maxLength,
+                        device);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load the model " + modelDir + " with adapters " + adapters, e);
             }

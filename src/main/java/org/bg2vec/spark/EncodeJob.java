@@ -1,11 +1,9 @@
 package org.bg2vec.spark;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -13,8 +11,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EncodeColumns;
-import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.SharedEmbedders;
@@ -24,10 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * The {@code encode} Spark job: reads a table, embeds its text column partition by partition with one
@@ -95,8 +92,8 @@ public final class EncodeJob {
 
         LongAccumulator done = spark.sparkContext().longAccumulator("encode rows");
         LongAccumulator blank = spark.sparkContext().longAccumulator("encode blank texts");
-        JavaRDD<Row> out = selected.javaRDD().mapPartitions(
-                new EncodePartition(factory, spec.options(), ids.size(), spec.sortWindow(), done, blank));
+        JavaRDD<Row> out = selected.javaRDD().mapPartitions(new EmbedPartition(factory, spec.options(), ids.size(),
+                spec.sortWindow(), placement(spark, spec.device(), "encode"), done, blank));
         Dataset<Row> result = spark.createDataFrame(out, new StructType(outFields.toArray(new StructField[0])));
 
         double seconds;
@@ -115,81 +112,18 @@ public final class EncodeJob {
         return r;
     }
 
-    private static String quote(String column) {
-        return "`" + column.replace("`", "``") + "`";
+    /** The driver's device decision for an embedding job, logged in one line. */
+    static EmbedPartition.Placement placement(SparkSession spark, DeviceRequest request, String job) {
+        Map<String, String> conf = new HashMap<>();
+        for (scala.Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
+            conf.put(e._1(), e._2());
+        }
+        DeviceRequest.Resolved d = request.resolve(conf);
+        LOG.info("bg2vec device: {} embeds on {} ({})", job, d.gpu() ? "GPUs" : "the CPU", d.reason());
+        return new EmbedPartition.Placement(d.gpu(), TrainJob.isLocal(spark.sparkContext().master()));
     }
 
-    /** Runs in each partition: windows of rows sorted by length, embedded, emitted in input order. */
-    private static final class EncodePartition implements FlatMapFunction<Iterator<Row>, Row> {
-        private static final long serialVersionUID = 1L;
-        private final TextEmbedderFactory factory;
-        private final EncodeOptions options;
-        private final int idCount;
-        private final int window;
-        private final LongAccumulator done;
-        private final LongAccumulator blank;
-
-        EncodePartition(TextEmbedderFactory factory, EncodeOptions options, int idCount, int window,
-                        LongAccumulator done, LongAccumulator blank) {
-            this.factory = factory;
-            this.options = options;
-            this.idCount = idCount;
-            this.window = window;
-            this.done = done;
-            this.blank = blank;
-        }
-
-        @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
-            return new Iterator<>() {
-                private final List<Row> ready = new ArrayList<>();
-                private int next;
-
-                @Override
-                public boolean hasNext() {
-                    if (next < ready.size()) {
-                        return true;
-                    }
-                    ready.clear();
-                    next = 0;
-                    if (rows.hasNext()) {
-                        fill();
-                    }
-                    return !ready.isEmpty();
-                }
-
-                @Override
-                public Row next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    return ready.get(next++);
-                }
-
-                private void fill() {
-                    List<Row> in = new ArrayList<>();
-                    List<String> texts = new ArrayList<>();
-                    while (rows.hasNext() && in.size() < window) {
-                        Row r = rows.next();
-                        in.add(r);
-                        texts.add(r.isNullAt(idCount) ? null : r.getString(idCount));
-                    }
-                    float[][] vectors = SharedEmbedders.withEmbedder(factory,
-                            e -> new Encoder(e, options).encode(texts));
-                    long blanks = 0;
-                    for (int i = 0; i < in.size(); i++) {
-                        Object[] values = new Object[idCount + 1];
-                        for (int c = 0; c < idCount; c++) {
-                            values[c] = in.get(i).get(c);
-                        }
-                        values[idCount] = vectors[i];
-                        blanks += vectors[i] == null ? 1 : 0;
-                        ready.add(RowFactory.create(values));
-                    }
-                    done.add(in.size());
-                    blank.add(blanks);
-                }
-            };
-        }
+    private static String quote(String column) {
+        return "`" + column.replace("`", "``") + "`";
     }
 }

@@ -1,12 +1,8 @@
 package org.bg2vec.train;
 
-import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.Collective;
-import org.bg2vec.collective.DeviceCollective;
-import org.bg2vec.collective.TimedCollective;
-import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralEncoder;
@@ -21,9 +17,11 @@ import java.util.List;
 
 /**
  * One training worker with the real model: builds the LLM2Vec encoder the config describes and runs
- * {@link SimCseTrainer} on it. The base model ({@code model_name_or_path}, a local Hugging Face
- * directory) loads as float16 on a GPU when {@code precision} is {@code fp16}, else float32 (on the
- * GPU if there is one, else the CPU); the MNTP adapter ({@code peft_model_name_or_path}) is merged
+ * {@link SimCseTrainer} on it, on the device its task was given ({@link WorkerEnvironment#device()}: the
+ * Spark-assigned GPU or the CPU, never a silent fallback). The base model ({@code model_name_or_path}, a
+ * local Hugging Face directory) loads as float16 when {@code precision} is {@code fp16} (a GPU is required),
+ * else float32; the worker logs the device and element type in one line
+ * ({@code bg2vec device: rank 0 trains on gpu(3) [float16] ...}); the MNTP adapter ({@code peft_model_name_or_path}) is merged
  * into it; a new trainable LoRA ({@code lora_r}, {@code lora_alpha}, {@code lora_dropout} on q, k, v,
  * o, gate, up, down) is initialised from {@code seed}, so every worker starts from the same weights.
  * Attention is bidirectional when {@code bidirectional} is true, with {@code simcse_dropout} on the
@@ -42,11 +40,13 @@ public final class TrainingWorker {
 
     /** Builds the model of {@code config}, trains it as rank {@code collective.rank()} and closes it. */
     public static SimCseTrainer.Result run(TrainConfig config, Collective collective, SimCseTrainer.StepListener listener,
-                                           Configuration hadoop) throws IOException {
+                                           WorkerEnvironment environment) throws IOException {
         Path modelDir = modelDir(config);
         ModelFacts facts = ModelFacts.fromModelDir(modelDir);
-        try (Llm2VecAdapterEncoder encoder = load(config, options(config, collective.rank(), cudaDeviceOf(collective)))) {
-            return SimCseTrainer.run(config, encoder, loss(config), collective, facts, hadoop, listener);
+        EncoderOptions options = options(config, environment.device());
+        LOG.info(environment.device().logLine("rank " + collective.rank(), "trains", options.computeType()));
+        try (Llm2VecAdapterEncoder encoder = load(config, options)) {
+            return SimCseTrainer.run(config, encoder, loss(config), collective, facts, environment.hadoop(), listener);
         }
     }
 
@@ -55,34 +55,29 @@ public final class TrainingWorker {
         return new HardNegativeLoss(config.lossScale());
     }
 
-    /** Where and in what element type the model runs under {@code config}. */
+    /** As {@link #options(TrainConfig, ComputeDevice)} on the CPU (the in-process tests and benchmarks). */
     static EncoderOptions options(TrainConfig config, int rank) {
-        return options(config, rank, -1);
+        return options(config, ComputeDevice.cpu());
+    }
+
+    /** Where and in what element type the model of {@code config} runs on {@code device}. */
+    static EncoderOptions options(TrainConfig config, ComputeDevice device) {
+        return new EncoderOptions(device.djl(), computeType(config.precision(), device.isGpu()),
+                Pooling.parse(config.poolingMode()), !config.bidirectional(), config.simcseDropout());
     }
 
     /**
-     * The CUDA device this worker's collective was built for (one GPU per worker: the Spark task's GPU), or
-     * -1 when the collective is not device-bound (CPU collective).
+     * The element type of the frozen base: float16 for {@code precision} fp16, which needs a GPU, else float32.
+     *
+     * @throws IllegalArgumentException for fp16 on the CPU (a configuration error, reported before training)
      */
-    static int cudaDeviceOf(Collective collective) {
-        Collective c = collective;
-        while (c instanceof TimedCollective t) {
-            c = t.delegate();
+    public static DataType computeType(TrainConfig.Precision precision, boolean gpu) {
+        if (precision == TrainConfig.Precision.FP16 && !gpu) {
+            throw new IllegalArgumentException("precision fp16 needs a GPU, but this run trains on the CPU"
+                    + " (--device cpu, or --device auto without spark.task.resource.gpu.amount): set \"precision\":"
+                    + " \"fp32\" to train on CPUs, or train on GPU executors (conf/spark-gpu.conf, --device gpu)");
         }
-        return c instanceof DeviceCollective d ? d.cudaDevice() : -1;
-    }
-
-    /** As {@link #options(TrainConfig, int)}, on CUDA device {@code cudaDevice} when it is not -1. */
-    static EncoderOptions options(TrainConfig config, int rank, int cudaDevice) {
-        boolean gpu = cudaDevice >= 0 || DjlRuntime.engine().getGpuCount() > 0;
-        boolean fp16 = config.precision() == TrainConfig.Precision.FP16;
-        if (fp16 && !gpu && rank == 0) {
-            LOG.warn("precision fp16 needs a GPU and none is visible: training in float32 on the CPU");
-        }
-        Device device = cudaDevice >= 0 ? Device.gpu(cudaDevice) : gpu ? Device.gpu() : Device.cpu();
-        DataType type = fp16 && gpu ? DataType.FLOAT16 : DataType.FLOAT32;
-        return new EncoderOptions(device, type, Pooling.parse(config.poolingMode()), !config.bidirectional(),
-                config.simcseDropout());
+        return precision == TrainConfig.Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
     }
 
     /** The encoder of {@code config} with its MNTP adapter merged and a fresh trainable LoRA attached. */

@@ -5,6 +5,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EmbedderFactories;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
@@ -64,10 +65,10 @@ class MistralEncodeJobTest {
         TextEmbedderFactory factory = EmbedderFactories.forModel(model, null, 64);
         Path out = dir.resolve("out");
         EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "text", List.of(), out.toString(),
-                false, options, EncodeSpec.DEFAULT_SORT_WINDOW), factory);
+                false, options, EncodeSpec.DEFAULT_SORT_WINDOW, DeviceRequest.CPU), factory);
 
         float[][] expected;
-        try (TextEmbedder direct = factory.open()) {
+        try (TextEmbedder direct = factory.open(org.bg2vec.djl.ComputeDevice.cpu())) {
             assertEquals(64, direct.dimension());
             expected = new Encoder(direct, options).encode(texts);
         }
