@@ -11,7 +11,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +26,18 @@ public final class EncodeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "base model directory")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "URI",
+            description = "base model directory: any Hadoop path (hdfs:, s3a:, file:; a path without scheme is"
+                    + " read from fs.defaultFS); fetched once per executor host into the model cache")
+    String model;
 
-    @Option(names = "--adapter", paramLabel = "DIR", description = "LoRA adapter directory (PEFT format)")
-    Path adapter;
+    @Option(names = "--base-adapter", paramLabel = "URI",
+            description = "PEFT adapter merged into the base before --adapter (e.g. the MNTP adapter the SimCSE"
+                    + " adapter was trained on; repeatable, merged in order)")
+    List<String> baseAdapters = new ArrayList<>();
+
+    @Option(names = "--adapter", paramLabel = "URI", description = "LoRA adapter directory (PEFT format), any Hadoop path")
+    String adapter;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "input table (Parquet, JSONL or CSV)")
     String input;
@@ -94,7 +100,7 @@ public final class EncodeCommand implements Callable<Integer> {
         TextEmbedderFactory factory;
         try {
             spec = spec();
-            factory = EmbedderFactories.forModel(model, adapter, maxLength);
+            factory = EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);
         }

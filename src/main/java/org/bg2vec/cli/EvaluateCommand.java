@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +27,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "base model directory")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "URI",
+            description = "base model directory: any Hadoop path (hdfs:, s3a:, file:; a path without scheme is"
+                    + " read from fs.defaultFS)")
+    String model;
 
-    @Option(names = "--adapter", paramLabel = "DIR",
+    @Option(names = "--base-adapter", paramLabel = "URI",
+            description = "PEFT adapter merged into the base of both models (e.g. the MNTP adapter the trained"
+                    + " adapter was trained on; repeatable, merged in order)")
+    List<String> baseAdapters = new ArrayList<>();
+
+    @Option(names = "--adapter", paramLabel = "URI",
             description = "trained LoRA adapter (PEFT format); without it only the base model is evaluated")
-    Path adapter;
+    String adapter;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "prepared data directory (manifest.json + validation/), or a Parquet/JSONL/CSV file of "
@@ -78,9 +84,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Evaluation.Model> models = new ArrayList<>();
         try {
             spec = spec();
-            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, null, maxLength)));
+            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, baseAdapters, null, maxLength)));
             if (adapter != null) {
-                models.add(new Evaluation.Model("trained", EmbedderFactories.forModel(model, adapter, maxLength)));
+                models.add(new Evaluation.Model("trained",
+                        EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength)));
             }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);

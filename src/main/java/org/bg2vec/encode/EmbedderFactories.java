@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the {@link TextEmbedderFactory} for a model directory (plus an optional adapter). */
+/** Builds the {@link TextEmbedderFactory} for a model directory (plus adapters), by path or Hadoop URI. */
 public final class EmbedderFactories {
 
     private EmbedderFactories() {
@@ -20,21 +20,19 @@ public final class EmbedderFactories {
      * @param maxLength maximum tokens per text, BOS included
      */
     public static TextEmbedderFactory forModel(Path model, Path adapter, int maxLength) {
-        return forModel(model, List.of(), adapter, maxLength);
+        return forModel(model.toString(), List.of(), adapter == null ? null : adapter.toString(), maxLength);
     }
 
     /**
-     * As {@link #forModel(Path, Path, int)}, with {@code baseAdapters} (e.g. the MNTP adapter) merged into
-     * the base first, then {@code adapter} (may be null).
+     * The factory for the model at {@code model} (any Hadoop URI or local path) with {@code baseAdapters} (e.g.
+     * the MNTP adapter) merged into the base first, then {@code adapter} (may be null).
      */
-    public static TextEmbedderFactory forModel(Path model, List<Path> baseAdapters, Path adapter, int maxLength) {
-        List<String> all = new ArrayList<>();
-        for (Path p : baseAdapters) {
-            all.add(p.toString());
-        }
+    public static TextEmbedderFactory forModel(String model, List<String> baseAdapters, String adapter,
+                                               int maxLength) {
+        List<String> all = new ArrayList<>(baseAdapters);
         if (adapter != null) {
-            all.add(adapter.toString());
+            all.add(adapter);
         }
-        return new MistralTextEmbedder.Factory(model.toString(), all, maxLength);
+        return new MistralTextEmbedder.Factory(model, all, maxLength);
     }
 }

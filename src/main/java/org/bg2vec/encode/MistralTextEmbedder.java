@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.model.Autograd;
@@ -12,6 +13,8 @@ import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.model.Pooling;
+import org.bg2vec.modelstore.ModelStore;
+import org.bg2vec.modelstore.ModelUris;
 import org.bg2vec.tokenize.Llm2VecTokenizer;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.slf4j.Logger;
@@ -119,8 +122,13 @@ public final class MistralTextEmbedder implements TextEmbedder {
         }
     }
 
-    /** Serializable factory; equal factories share one embedder per executor JVM. */
-    public record Factory(String modelDir, List<String> adapters, int maxLength) implements TextEmbedderFactory {
+    /**
+     * Serializable factory; equal factories share one embedder per executor JVM and device.
+     *
+     * @param model    the base model directory (any Hadoop URI; qualified by {@link #resolve})
+     * @param adapters PEFT adapter directories merged in this order (any Hadoop URIs)
+     */
+    public record Factory(String model, List<String> adapters, int maxLength) implements TextEmbedderFactory {
         private static final long serialVersionUID = 1L;
 
         public Factory {
@@ -128,13 +136,28 @@ public final class MistralTextEmbedder implements TextEmbedder {
         }
 
         @Override
-        public TextEmbedder open(ComputeDevice device) {
+        public TextEmbedder open(ComputeDevice device, ModelStore models) {
             try {
-                return MistralTextEmbedder.open(Path.of(modelDir), adapters.stream().map(Path::of).toList(), maxLength,
-                        device);
+                Path modelDir = models.localDirectory(model).dir();
+                List<Path> adapterDirs = new java.util.ArrayList<>();
+                for (String a : adapters) {
+                    adapterDirs.add(models.localDirectory(a).dir());
+                }
+                return MistralTextEmbedder.open(modelDir, adapterDirs, maxLength, device);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot load the model " + modelDir + " with adapters " + adapters, e);
+                throw new UncheckedIOException("cannot load the model " + model + " with adapters " + adapters
+                        + ": " + e.getMessage(), e);
             }
+        }
+
+        /** Model and adapter paths qualified and checked ({@code config.json}, {@code adapter_config.json}). */
+        @Override
+        public Factory resolve(Configuration hadoop) {
+            List<String> resolved = new java.util.ArrayList<>();
+            for (String a : adapters) {
+                resolved.add(ModelUris.requireDirectory(a, "adapter", "adapter_config.json", hadoop));
+            }
+            return new Factory(ModelUris.requireDirectory(model, "model", "config.json", hadoop), resolved, maxLength);
         }
     }
 }

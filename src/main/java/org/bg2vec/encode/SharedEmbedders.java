@@ -1,6 +1,7 @@
 package org.bg2vec.encode;
 
 import org.bg2vec.djl.ComputeDevice;
+import org.bg2vec.modelstore.ModelStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +32,13 @@ public final class SharedEmbedders {
     }
 
     /**
-     * Runs {@code work} with this JVM's embedder for {@code factory} on {@code device}, opening it on first use.
-     * Calls for the same factory and device are serialised.
+     * Runs {@code work} with this JVM's embedder for {@code factory} on {@code device}, opening it on first use
+     * (model directories from {@code models}). Calls for the same factory and device are serialised.
      */
-    public static <R> R withEmbedder(TextEmbedderFactory factory, ComputeDevice device,
+    public static <R> R withEmbedder(TextEmbedderFactory factory, ComputeDevice device, ModelStore models,
                                      Function<TextEmbedder, R> work) {
-        TextEmbedder embedder = OPEN.computeIfAbsent(new Key(factory, device), k -> k.factory().open(k.device()));
+        TextEmbedder embedder = OPEN.computeIfAbsent(new Key(factory, device),
+                k -> k.factory().open(k.device(), models));
         synchronized (embedder) {
             return work.apply(embedder);
         }

@@ -49,7 +49,8 @@ public final class Evaluation {
             perDataset.add(new LinkedHashMap<>());
         }
         for (Model model : models) {
-            try (TextEmbedder embedder = model.factory().open(org.bg2vec.djl.ComputeDevice.cpu())) {
+            try (TextEmbedder embedder = model.factory().open(org.bg2vec.djl.ComputeDevice.cpu(),
+                    org.bg2vec.modelstore.ModelStore.withDefaults(new org.apache.hadoop.conf.Configuration()))) {
                 for (int i = 0; i < datasets.size(); i++) {
                     perDataset.get(i).put(model.name(), evaluate(datasets.get(i), embedder));
                     LOG.info("evaluate: {} on {}: {}", model.name(), datasets.get(i).name(),

@@ -10,6 +10,8 @@ import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.SharedEmbedders;
 import org.bg2vec.encode.TextEmbedderFactory;
+import org.bg2vec.modelstore.ModelStore;
+import org.bg2vec.prepare.HadoopConf;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,8 +28,11 @@ final class EmbedPartition implements FlatMapFunction<Iterator<Row>, Row> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Where the partitions run: the driver's resolved device request and whether Spark is in local mode. */
-    record Placement(boolean gpu, boolean localMode) implements java.io.Serializable {
+    /**
+     * Where the partitions run: the driver's resolved device request, whether Spark is in local mode, and the
+     * Hadoop configuration the model store reads model URIs with.
+     */
+    record Placement(boolean gpu, boolean localMode, HadoopConf hadoop) implements java.io.Serializable {
     }
 
     private final TextEmbedderFactory factory;
@@ -54,6 +59,7 @@ final class EmbedPartition implements FlatMapFunction<Iterator<Row>, Row> {
         TaskContext ctx = TaskContext.get();
         ComputeDevice device = GpuAssignment.forTask(ctx, placement.gpu(), placement.localMode(), false,
                 "embedding task " + ctx.partitionId());
+        ModelStore models = ModelCaches.forThisExecutor(placement.hadoop().get());
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
             private int next;
@@ -66,7 +72,7 @@ final class EmbedPartition implements FlatMapFunction<Iterator<Row>, Row> {
                 ready.clear();
                 next = 0;
                 if (rows.hasNext()) {
-                    fill(rows, device, ready);
+                    fill(rows, device, models, ready);
                 }
                 return !ready.isEmpty();
             }
@@ -82,7 +88,7 @@ final class EmbedPartition implements FlatMapFunction<Iterator<Row>, Row> {
     }
 
     /** Embeds the next window of {@code rows} into {@code out}. */
-    private void fill(Iterator<Row> rows, ComputeDevice device, List<Row> out) {
+    private void fill(Iterator<Row> rows, ComputeDevice device, ModelStore models, List<Row> out) {
         List<Row> in = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         while (rows.hasNext() && in.size() < window) {
@@ -90,7 +96,8 @@ final class EmbedPartition implements FlatMapFunction<Iterator<Row>, Row> {
             in.add(r);
             texts.add(r.isNullAt(idCount) ? null : r.getString(idCount));
         }
-        float[][] vectors = SharedEmbedders.withEmbedder(factory, device, e -> new Encoder(e, options).encode(texts));
+        float[][] vectors = SharedEmbedders.withEmbedder(factory, device, models,
+                e -> new Encoder(e, options).encode(texts));
         long blanks = 0;
         for (int i = 0; i < in.size(); i++) {
             Object[] values = new Object[idCount + 1];

@@ -17,6 +17,7 @@ import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.SharedEmbedders;
 import org.bg2vec.encode.TextEmbedderFactory;
+import org.bg2vec.prepare.HadoopConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,8 @@ public final class EncodeJob {
         return SparkErrors.asInputErrors(() -> run(spark, spec, factory, 10_000));
     }
 
-    static Result run(SparkSession spark, EncodeSpec spec, TextEmbedderFactory factory, long progressMillis) {
+    static Result run(SparkSession spark, EncodeSpec spec, TextEmbedderFactory unresolved, long progressMillis) {
+        TextEmbedderFactory factory = unresolved.resolve(spark.sparkContext().hadoopConfiguration());
         Dataset<Row> in = Tables.read(spark, spec.input(), spec.format());
         List<String> found = Arrays.asList(in.columns());
         List<String> ids = EncodeColumns.resolve(found, spec.textColumn(), spec.idColumns(), spec.input());
@@ -120,7 +122,8 @@ public final class EncodeJob {
         }
         DeviceRequest.Resolved d = request.resolve(conf);
         LOG.info("bg2vec device: {} embeds on {} ({})", job, d.gpu() ? "GPUs" : "the CPU", d.reason());
-        return new EmbedPartition.Placement(d.gpu(), TrainJob.isLocal(spark.sparkContext().master()));
+        return new EmbedPartition.Placement(d.gpu(), TrainJob.isLocal(spark.sparkContext().master()),
+                new HadoopConf(spark.sparkContext().hadoopConfiguration()));
     }
 
     private static String quote(String column) {

@@ -106,6 +106,7 @@ public final class TrainJob {
         preflight(master, conf, config, options);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkTrainingData(config, hadoop);
+        config = TrainingWorker.withQualifiedModelPaths(config, hadoop); // resolved here, before any task starts
         DeviceRequest.Resolved device = options.device().resolve(conf);
         LOG.info("bg2vec device: train workers run on {} ({})", device.gpu() ? "GPUs" : "the CPU", device.reason());
         boolean gpu = device.gpu();

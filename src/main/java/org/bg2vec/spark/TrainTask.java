@@ -79,7 +79,8 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
         };
         SimCseTrainer.Result result;
         try {
-            result = worker.train(config, timed, listener, new WorkerEnvironment(s.hadoop().get(), device));
+            result = worker.train(config, timed, listener, new WorkerEnvironment(s.hadoop().get(), device,
+                    ModelCaches.forThisExecutor(s.hadoop().get())));
         } catch (Throwable t) {
             timed.abort("rank " + rank + " (" + host + ") failed: " + t);
             throw t;

@@ -68,7 +68,8 @@ class MistralEncodeJobTest {
                 false, options, EncodeSpec.DEFAULT_SORT_WINDOW, DeviceRequest.CPU), factory);
 
         float[][] expected;
-        try (TextEmbedder direct = factory.open(org.bg2vec.djl.ComputeDevice.cpu())) {
+        try (TextEmbedder direct = factory.open(org.bg2vec.djl.ComputeDevice.cpu(),
+                org.bg2vec.modelstore.ModelStore.withDefaults(new org.apache.hadoop.conf.Configuration()))) {
             assertEquals(64, direct.dimension());
             expected = new Encoder(direct, options).encode(texts);
         }
