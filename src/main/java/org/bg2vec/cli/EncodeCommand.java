@@ -2,6 +2,7 @@ package org.bg2vec.cli;
 
 import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EmbedderFactories;
+import org.bg2vec.model.Pooling;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.TextEmbedderFactory;
@@ -69,9 +70,15 @@ public final class EncodeCommand implements Callable<Integer> {
             description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--max-length", defaultValue = "512", paramLabel = "N",
-            description = "maximum tokens per text, BOS included (default: ${DEFAULT-VALUE})")
-    int maxLength;
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "maximum tokens per text, BOS and instruction included (default: max_length of the"
+                    + " llm2vec_config.json of the last adapter that has one, else of the base model, else 512)")
+    Integer maxLength;
+
+    @Option(names = "--pooling", paramLabel = "MODE",
+            description = "mean, weighted_mean, eos_token, last_token or bos_token (default: pooling_mode of the"
+                    + " adapter's/base model's llm2vec_config.json, else mean)")
+    String pooling;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
             description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})."
@@ -86,12 +93,16 @@ public final class EncodeCommand implements Callable<Integer> {
 
     /** The job description built from the options (validated). */
     EncodeSpec spec() {
-        if (maxLength < 2) {
+        if (maxLength != null && maxLength < 2) {
             throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
         }
         return new EncodeSpec(input, TableFormat.detect(input, format), textColumn, idColumns, output, overwrite,
                 new EncodeOptions(batchSize, normalize, instruction), EncodeSpec.DEFAULT_SORT_WINDOW,
                 DeviceRequest.parse(device));
+    }
+
+    private Pooling poolingMode() {
+        return pooling == null ? null : Pooling.parse(pooling);
     }
 
     @Override
@@ -100,7 +111,7 @@ public final class EncodeCommand implements Callable<Integer> {
         TextEmbedderFactory factory;
         try {
             spec = spec();
-            factory = EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength);
+            factory = EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength, poolingMode());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);
         }

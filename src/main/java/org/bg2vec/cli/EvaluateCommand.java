@@ -1,6 +1,7 @@
 package org.bg2vec.cli;
 
 import org.bg2vec.encode.EmbedderFactories;
+import org.bg2vec.model.Pooling;
 import org.bg2vec.eval.EvalDatasets;
 import org.bg2vec.eval.EvalReport;
 import org.bg2vec.eval.EvaluateSpec;
@@ -53,9 +54,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "report directory")
     String output;
 
-    @Option(names = "--max-length", defaultValue = "512", paramLabel = "N",
-            description = "maximum tokens per text, BOS included (default: ${DEFAULT-VALUE})")
-    int maxLength;
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "maximum tokens per text, BOS and instruction included (default: max_length of the"
+                    + " llm2vec_config.json of the last adapter that has one, else of the base model, else 512)")
+    Integer maxLength;
+
+    @Option(names = "--pooling", paramLabel = "MODE",
+            description = "mean, weighted_mean, eos_token, last_token or bos_token (default: pooling_mode of the"
+                    + " adapter's/base model's llm2vec_config.json, else mean)")
+    String pooling;
 
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
             description = "texts per forward pass (default: ${DEFAULT-VALUE})")
@@ -72,10 +79,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
 
     EvaluateSpec spec() {
-        if (maxLength < 2) {
+        if (maxLength != null && maxLength < 2) {
             throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
         }
         return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity);
+    }
+
+    private Pooling poolingMode() {
+        return pooling == null ? null : Pooling.parse(pooling);
     }
 
     @Override
@@ -84,10 +95,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Evaluation.Model> models = new ArrayList<>();
         try {
             spec = spec();
-            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, baseAdapters, null, maxLength)));
+            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, baseAdapters, null, maxLength, poolingMode())));
             if (adapter != null) {
                 models.add(new Evaluation.Model("trained",
-                        EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength)));
+                        EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength, poolingMode())));
             }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);

@@ -29,4 +29,9 @@ public interface TextEmbedderFactory extends Serializable {
     default TextEmbedderFactory resolve(Configuration hadoop) {
         return this;
     }
+
+    /** One line for the driver log: the models and the effective settings. */
+    default String describe() {
+        return toString();
+    }
 }

@@ -68,6 +68,7 @@ public final class EncodeJob {
 
     static Result run(SparkSession spark, EncodeSpec spec, TextEmbedderFactory unresolved, long progressMillis) {
         TextEmbedderFactory factory = unresolved.resolve(spark.sparkContext().hadoopConfiguration());
+        LOG.info("encode: model {}", factory.describe());
         Dataset<Row> in = Tables.read(spark, spec.input(), spec.format());
         List<String> found = Arrays.asList(in.columns());
         List<String> ids = EncodeColumns.resolve(found, spec.textColumn(), spec.idColumns(), spec.input());

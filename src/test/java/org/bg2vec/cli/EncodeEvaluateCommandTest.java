@@ -68,7 +68,7 @@ class EncodeEvaluateCommandTest {
         EvaluateSpec spec = cmd.spec();
         assertEquals(new EvaluateSpec("prepared", "triples.csv", "report", 4, EvalDatasets.DEFAULT_MAX_UNIFORMITY),
                 spec);
-        assertEquals(512, cmd.maxLength);
+        assertNull(cmd.maxLength, "no --max-length: the models' llm2vec_config.json decides");
     }
 
     @Test

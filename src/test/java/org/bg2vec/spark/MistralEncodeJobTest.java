@@ -62,7 +62,7 @@ class MistralEncodeJobTest {
         Path in = dir.resolve("in.parquet");
         spark.createDataFrame(rows, schema).repartition(2).write().parquet(in.toString());
         EncodeOptions options = new EncodeOptions(3, true, null);
-        TextEmbedderFactory factory = EmbedderFactories.forModel(model, null, 64);
+        TextEmbedderFactory factory = EmbedderFactories.forModel(model.toString(), List.of(), null, 64, null);
         Path out = dir.resolve("out");
         EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "text", List.of(), out.toString(),
                 false, options, EncodeSpec.DEFAULT_SORT_WINDOW, DeviceRequest.CPU), factory);

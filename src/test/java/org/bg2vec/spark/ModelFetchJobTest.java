@@ -64,7 +64,7 @@ class ModelFetchJobTest {
     private static Map<Long, float[]> encode(Path in, Path out, String model) {
         EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "text", List.of(), out.toString(),
                 false, new EncodeOptions(2, false, null), 100, DeviceRequest.CPU),
-                EmbedderFactories.forModel(model, List.of(), null, 32));
+                EmbedderFactories.forModel(model, List.of(), null, 32, null));
         Map<Long, float[]> byId = new HashMap<>();
         for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
             List<Float> e = r.getList(r.fieldIndex("embedding"));
@@ -125,7 +125,7 @@ class ModelFetchJobTest {
                 () -> EncodeJob.run(spark, new EncodeSpec(tmp.resolve("none.parquet").toString(), TableFormat.PARQUET,
                         "text", List.of(), tmp.resolve("o").toString(), false, new EncodeOptions(2, false, null), 10,
                         DeviceRequest.CPU), EmbedderFactories.forModel(RemoteLikeFileSystem.uri(tmp.resolve("gone")),
-                        List.of(), null, 32)));
+                        List.of(), null, 32, null)));
         assertTrue(e.getMessage().startsWith("model " + RemoteLikeFileSystem.uri(tmp.resolve("gone"))
                 + " does not exist"), e.getMessage());
     }
