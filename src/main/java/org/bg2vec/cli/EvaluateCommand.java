@@ -1,5 +1,6 @@
 package org.bg2vec.cli;
 
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EmbedderFactories;
 import org.bg2vec.model.Pooling;
 import org.bg2vec.eval.EvalDatasets;
@@ -22,7 +23,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Retrieval and SimCSE metrics, base vs adapted model, with a report.",
-                "Writes eval.json, eval.md and eval.png into --output. The models run in the driver."})
+                "Writes eval.json, eval.md and eval.png into --output (any Hadoop path). The texts are embedded as"
+                        + " Spark tasks on the executors (one model after the other); the metrics are computed on the"
+                        + " driver, which holds 4 x hidden-size bytes per distinct text (16 KiB for a 7B model)."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -51,7 +54,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "an extra pair/triplet file evaluated as its own dataset")
     String pairs;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "report directory")
+    @Option(names = "--output", required = true, paramLabel = "DIR",
+            description = "report directory, any Hadoop path (eval.json, eval.md and eval.png are replaced)")
     String output;
 
     @Option(names = "--max-length", paramLabel = "N",
@@ -72,6 +76,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             paramLabel = "N", description = "at most N distinct texts enter uniformity (default: ${DEFAULT-VALUE})")
     int maxUniformity;
 
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
+            description = "where the executors embed: cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is"
+                    + " set; default: ${DEFAULT-VALUE}). On GPUs each task uses the GPU Spark assigned to it or fails")
+    String device;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -82,7 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (maxLength != null && maxLength < 2) {
             throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
         }
-        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity);
+        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, DeviceRequest.parse(device));
     }
 
     private Pooling poolingMode() {

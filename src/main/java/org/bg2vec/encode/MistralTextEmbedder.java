@@ -173,6 +173,17 @@ public final class MistralTextEmbedder implements TextEmbedder {
         }
 
         @Override
+        public java.util.Map<String, Object> reportSettings() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("model", model);
+            m.put("adapters", adapters);
+            if (settings != null) {
+                m.putAll(settings.asMap());
+            }
+            return m;
+        }
+
+        @Override
         public String describe() {
             return model + (adapters.isEmpty() ? "" : " + " + String.join(" + ", adapters))
                     + (settings == null ? "" : ": " + settings.describe());

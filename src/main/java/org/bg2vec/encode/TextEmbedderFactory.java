@@ -5,6 +5,7 @@ import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.modelstore.ModelStore;
 
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * Opens a {@link TextEmbedder}; shipped to Spark executors, so it holds only what is needed to load the
@@ -33,5 +34,10 @@ public interface TextEmbedderFactory extends Serializable {
     /** One line for the driver log: the models and the effective settings. */
     default String describe() {
         return toString();
+    }
+
+    /** The models and effective settings as key → value, for reports (empty when there is nothing to say). */
+    default Map<String, Object> reportSettings() {
+        return Map.of();
     }
 }

@@ -1,5 +1,6 @@
 package org.bg2vec.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -18,9 +19,12 @@ import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.SharedEmbedders;
 import org.bg2vec.encode.TextEmbedderFactory;
 import org.bg2vec.prepare.HadoopConf;
+import org.bg2vec.prepare.OutputDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,7 +35,8 @@ import java.util.Map;
  * The {@code encode} Spark job: reads a table, embeds its text column partition by partition with one
  * embedder per executor JVM ({@link SharedEmbedders}) and the core {@link Encoder}, and writes Parquet rows of
  * the id columns plus {@code embedding} (array&lt;float&gt;). Rows keep their ids; rows whose text is null or
- * blank get a null embedding and are counted.
+ * blank get a null embedding and are counted. The output is written into a hidden temporary sibling and renamed
+ * into place at the end ({@link OutputDirectory}), so an {@code --overwrite} that fails leaves the old output.
  */
 public final class EncodeJob {
 
@@ -87,6 +92,8 @@ public final class EncodeJob {
         outFields.add(DataTypes.createStructField(EncodeColumns.EMBEDDING,
                 DataTypes.createArrayType(DataTypes.FloatType, false), true));
         Dataset<Row> selected = in.select(cols.toArray(new Column[0]));
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        checkOutput(spec, hadoop);
 
         long total = selected.count();
         int partitions = selected.javaRDD().getNumPartitions();
@@ -100,10 +107,20 @@ public final class EncodeJob {
         Dataset<Row> result = spark.createDataFrame(out, new StructType(outFields.toArray(new StructField[0])));
 
         double seconds;
+        OutputDirectory target = createOutput(spec, hadoop);
         try (ProgressLog progress = new ProgressLog("encode", done, total, progressMillis)) {
-            result.write().mode(spec.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(spec.output());
+            // into a hidden sibling, renamed over the old output only once complete (--overwrite is atomic)
+            result.write().mode(SaveMode.Overwrite).parquet(target.temp().toString());
+            target.commit();
             seconds = progress.elapsedSeconds();
             progress.log(done.value());
+        } catch (IOException e) {
+            target.abort();
+            throw new UncheckedIOException("cannot publish the encode output " + spec.output() + ": " + e.getMessage(),
+                    e);
+        } catch (Exception e) { // also Spark's job failure, a checked exception Scala throws undeclared
+            target.abort();
+            throw e;
         }
         Result r = new Result(done.value(), blank.value(), seconds);
         if (r.blankTexts() > 0) {
@@ -113,6 +130,23 @@ public final class EncodeJob {
         LOG.info(String.format("encode: wrote %d rows to %s in %.1f s (%.1f rows/s)", r.rows(), spec.output(),
                 r.seconds(), r.rowsPerSecond()));
         return r;
+    }
+
+    private static void checkOutput(EncodeSpec spec, Configuration hadoop) {
+        try {
+            OutputDirectory.checkTarget(spec.output(), spec.overwrite(), hadoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the output " + spec.output() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OutputDirectory createOutput(EncodeSpec spec, Configuration hadoop) {
+        try {
+            return OutputDirectory.create(spec.output(), spec.overwrite(), hadoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary output next to " + spec.output() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The driver's device decision for an embedding job, logged in one line. */

@@ -200,6 +200,7 @@ class EncodeJobTest {
         assertTrue(m.contains("GpuUnavailableException: a GPU was requested for embedding task"), m);
         assertTrue(m.contains("no GPU address from Spark: local mode"), m);
         assertEquals(null, HashingEmbedder.OPENS.get(factory), "no embedder was opened, on any device");
+        assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
     }
 
     @Test
