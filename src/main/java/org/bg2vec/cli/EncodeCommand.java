@@ -1,8 +1,5 @@
 package org.bg2vec.cli;
 
-import org.bg2vec.djl.DeviceRequest;
-import org.bg2vec.encode.EmbedderFactories;
-import org.bg2vec.model.Pooling;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.TextEmbedderFactory;
@@ -27,18 +24,8 @@ public final class EncodeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", required = true, paramLabel = "URI",
-            description = "base model directory: any Hadoop path (hdfs:, s3a:, file:; a path without scheme is"
-                    + " read from fs.defaultFS); fetched once per executor host into the model cache")
-    String model;
-
-    @Option(names = "--base-adapter", paramLabel = "URI",
-            description = "PEFT adapter merged into the base before --adapter (e.g. the MNTP adapter the SimCSE"
-                    + " adapter was trained on; repeatable, merged in order)")
-    List<String> baseAdapters = new ArrayList<>();
-
-    @Option(names = "--adapter", paramLabel = "URI", description = "LoRA adapter directory (PEFT format), any Hadoop path")
-    String adapter;
+    @CommandLine.Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "input table (Parquet, JSONL or CSV)")
     String input;
@@ -70,20 +57,8 @@ public final class EncodeCommand implements Callable<Integer> {
             description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "maximum tokens per text, BOS and instruction included (default: max_length of the"
-                    + " llm2vec_config.json of the last adapter that has one, else of the base model, else 512)")
-    Integer maxLength;
-
-    @Option(names = "--pooling", paramLabel = "MODE",
-            description = "mean, weighted_mean, eos_token, last_token or bos_token (default: pooling_mode of the"
-                    + " adapter's/base model's llm2vec_config.json, else mean)")
-    String pooling;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-            description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})."
-                    + " On GPUs each task uses the GPU Spark assigned to it or fails; it never falls back to the CPU")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
@@ -93,16 +68,9 @@ public final class EncodeCommand implements Callable<Integer> {
 
     /** The job description built from the options (validated). */
     EncodeSpec spec() {
-        if (maxLength != null && maxLength < 2) {
-            throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
-        }
         return new EncodeSpec(input, TableFormat.detect(input, format), textColumn, idColumns, output, overwrite,
                 new EncodeOptions(batchSize, normalize, instruction), EncodeSpec.DEFAULT_SORT_WINDOW,
-                DeviceRequest.parse(device));
-    }
-
-    private Pooling poolingMode() {
-        return pooling == null ? null : Pooling.parse(pooling);
+                device.request());
     }
 
     @Override
@@ -111,7 +79,7 @@ public final class EncodeCommand implements Callable<Integer> {
         TextEmbedderFactory factory;
         try {
             spec = spec();
-            factory = EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength, poolingMode());
+            factory = models.factory(true);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);
         }

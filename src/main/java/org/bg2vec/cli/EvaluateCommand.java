@@ -1,8 +1,5 @@
 package org.bg2vec.cli;
 
-import org.bg2vec.djl.DeviceRequest;
-import org.bg2vec.encode.EmbedderFactories;
-import org.bg2vec.model.Pooling;
 import org.bg2vec.eval.EvalDatasets;
 import org.bg2vec.eval.EvalReport;
 import org.bg2vec.eval.EvaluateSpec;
@@ -31,19 +28,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", required = true, paramLabel = "URI",
-            description = "base model directory: any Hadoop path (hdfs:, s3a:, file:; a path without scheme is"
-                    + " read from fs.defaultFS)")
-    String model;
-
-    @Option(names = "--base-adapter", paramLabel = "URI",
-            description = "PEFT adapter merged into the base of both models (e.g. the MNTP adapter the trained"
-                    + " adapter was trained on; repeatable, merged in order)")
-    List<String> baseAdapters = new ArrayList<>();
-
-    @Option(names = "--adapter", paramLabel = "URI",
-            description = "trained LoRA adapter (PEFT format); without it only the base model is evaluated")
-    String adapter;
+    @CommandLine.Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "prepared data directory (manifest.json + validation/), or a Parquet/JSONL/CSV file of "
@@ -58,16 +44,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "report directory, any Hadoop path (eval.json, eval.md and eval.png are replaced)")
     String output;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "maximum tokens per text, BOS and instruction included (default: max_length of the"
-                    + " llm2vec_config.json of the last adapter that has one, else of the base model, else 512)")
-    Integer maxLength;
-
-    @Option(names = "--pooling", paramLabel = "MODE",
-            description = "mean, weighted_mean, eos_token, last_token or bos_token (default: pooling_mode of the"
-                    + " adapter's/base model's llm2vec_config.json, else mean)")
-    String pooling;
-
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
             description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -76,10 +52,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             paramLabel = "N", description = "at most N distinct texts enter uniformity (default: ${DEFAULT-VALUE})")
     int maxUniformity;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-            description = "where the executors embed: cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is"
-                    + " set; default: ${DEFAULT-VALUE}). On GPUs each task uses the GPU Spark assigned to it or fails")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
@@ -88,32 +62,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
 
     EvaluateSpec spec() {
-        if (maxLength != null && maxLength < 2) {
-            throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
-        }
-        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, DeviceRequest.parse(device));
-    }
-
-    private Pooling poolingMode() {
-        return pooling == null ? null : Pooling.parse(pooling);
+        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, device.request());
     }
 
     @Override
     public Integer call() {
         EvaluateSpec spec;
-        List<Evaluation.Model> models = new ArrayList<>();
+        List<Evaluation.Model> evaluated = new ArrayList<>();
         try {
             spec = spec();
-            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, baseAdapters, null, maxLength, poolingMode())));
-            if (adapter != null) {
-                models.add(new Evaluation.Model("trained",
-                        EmbedderFactories.forModel(model, baseAdapters, adapter, maxLength, poolingMode())));
+            evaluated.add(new Evaluation.Model("base", models.factory(false)));
+            if (models.adapter != null) {
+                evaluated.add(new Evaluation.Model("trained", models.factory(true)));
             }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);
         }
         try {
-            EvalReport report = EvaluateJob.run(master, conf, spec, models);
+            EvalReport report = EvaluateJob.run(master, conf, spec, evaluated);
             commandSpec.commandLine().getOut().print(ReportMarkdown.render(report));
             commandSpec.commandLine().getOut().printf("%nreport: %s/{%s,%s,%s}%n", spec.output(), ReportFiles.JSON,
                     ReportFiles.MARKDOWN, ReportFiles.PNG);

@@ -61,10 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "override a config key (repeatable); VALUE is parsed as JSON, else taken as a string")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-            description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})."
-                    + " A GPU run uses the GPU Spark assigned to each task or fails; it never falls back to the CPU")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--collective-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "a collective operation fails when no byte moved for this long; above the largest"
@@ -114,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainJob.Options options() {
-        DeviceRequest d = DeviceRequest.parse(device);
+        DeviceRequest d = device.request();
         if (collectiveTimeout < 1) {
             throw new IllegalArgumentException("--collective-timeout must be >= 1 second, got " + collectiveTimeout);
         }

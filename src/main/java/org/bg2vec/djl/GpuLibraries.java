@@ -322,45 +322,55 @@ public final class GpuLibraries {
             problems.add(NCCL_ENV + "=" + explicit + " but " + lib + " does not exist");
             return Optional.empty();
         }
-        List<Path> searched = ldLibraryPath();
+        List<Path> searched = linkerDirs(libtorch, "nccl", true);
+        Optional<Path> found = firstHolding(searched, NCCL_LIBRARY);
+        if (found.isEmpty()) {
+            problems.add(NCCL_LIBRARY + " not found (needed to sum gradients across GPUs); looked in "
+                    + searched + "; install NVIDIA's libnccl2 (or pip nvidia-nccl-cu12) on every GPU host and add "
+                    + "its directory to LD_LIBRARY_PATH (spark.executor.extraLibraryPath) or set " + NCCL_ENV);
+        }
+        return found;
+    }
+
+    /** libcudart.so.12 where the dynamic linker finds it: LD_LIBRARY_PATH, pip's layout, system and CUDA dirs. */
+    private Optional<Path> findCudart(Path libtorch, List<String> problems) {
+        List<Path> searched = linkerDirs(libtorch, "cuda_runtime", false);
+        Optional<Path> found = firstHolding(searched, CUDART_LIBRARY);
+        if (found.isEmpty()) {
+            problems.add(CUDART_LIBRARY + " not found (the CUDA 12 runtime the NCCL bindings load); looked in "
+                    + searched + "; install the CUDA 12 runtime (cuda-cudart-12-x, part of the nvidia/cuda runtime"
+                    + " images; or pip nvidia-cuda-runtime-cu12) on every GPU host and add its directory to"
+                    + " LD_LIBRARY_PATH (spark.executor.extraLibraryPath)");
+        }
+        return found;
+    }
+
+    /**
+     * Where a library is looked for: LD_LIBRARY_PATH, the libtorch directory when {@code withLibtorch}, pip's
+     * {@code site-packages/nvidia/<pipPackage>/lib} next to {@code torch/lib} (libtorch_cuda.so's RPATH), then the
+     * dynamic linker's directories.
+     */
+    private List<Path> linkerDirs(Path libtorch, String pipPackage, boolean withLibtorch) {
+        List<Path> dirs = ldLibraryPath();
         if (libtorch != null) {
-            searched.add(libtorch);
-            // pip: site-packages/torch/lib -> site-packages/nvidia/nccl/lib (libtorch_cuda.so's RPATH)
+            if (withLibtorch) {
+                dirs.add(libtorch);
+            }
             if (libtorch.getParent() != null && libtorch.getParent().getParent() != null) {
-                searched.add(libtorch.getParent().getParent().resolve("nvidia").resolve("nccl").resolve("lib"));
+                dirs.add(libtorch.getParent().getParent().resolve("nvidia").resolve(pipPackage).resolve("lib"));
             }
         }
-        searched.addAll(systemLibraryDirs);
-        for (Path dir : searched) {
-            Path lib = dir.resolve(NCCL_LIBRARY);
+        dirs.addAll(systemLibraryDirs);
+        return dirs;
+    }
+
+    private static Optional<Path> firstHolding(List<Path> dirs, String library) {
+        for (Path dir : dirs) {
+            Path lib = dir.resolve(library);
             if (Files.isRegularFile(lib)) {
                 return Optional.of(lib.toAbsolutePath());
             }
         }
-        problems.add(NCCL_LIBRARY + " not found (needed to sum gradients across GPUs); looked in "
-                + searched + "; install NVIDIA's libnccl2 (or pip nvidia-nccl-cu12) on every GPU host and add "
-                + "its directory to LD_LIBRARY_PATH (spark.executor.extraLibraryPath) or set " + NCCL_ENV);
-        return Optional.empty();
-    }
-
-    /** libcudart.so.12 where the dynamic linker finds it: LD_LIBRARY_PATH, pip's layout, CUDA and system dirs. */
-    private Optional<Path> findCudart(Path libtorch, List<String> problems) {
-        List<Path> searched = ldLibraryPath();
-        if (libtorch != null && libtorch.getParent() != null && libtorch.getParent().getParent() != null) {
-            // pip: site-packages/torch/lib -> site-packages/nvidia/cuda_runtime/lib
-            searched.add(libtorch.getParent().getParent().resolve("nvidia").resolve("cuda_runtime").resolve("lib"));
-        }
-        searched.addAll(systemLibraryDirs);
-        for (Path dir : searched) {
-            Path lib = dir.resolve(CUDART_LIBRARY);
-            if (Files.exists(lib)) {
-                return Optional.of(lib.toAbsolutePath());
-            }
-        }
-        problems.add(CUDART_LIBRARY + " not found (the CUDA 12 runtime the NCCL bindings load); looked in " + searched
-                + "; install the CUDA 12 runtime (cuda-cudart-12-x, part of the nvidia/cuda runtime images; or pip"
-                + " nvidia-cuda-runtime-cu12) on every GPU host and add its directory to LD_LIBRARY_PATH"
-                + " (spark.executor.extraLibraryPath)");
         return Optional.empty();
     }
 

@@ -21,15 +21,10 @@ public class GpuUnavailableException extends IllegalStateException {
     }
 
     private static String format(String where, List<String> problems) {
-        StringBuilder sb = new StringBuilder("a GPU was requested for ").append(where)
-                .append(", but this process cannot use one:");
-        for (String p : problems) {
-            sb.append("\n  - ").append(p);
-        }
-        sb.append("\nSet on the executors (spark.executorEnv.*): PYTORCH_LIBRARY_PATH (a libtorch 2.7.1+cu128"
+        return GpuLibrariesException.listed("a GPU was requested for " + where + ", but this process cannot use one:",
+                problems) + "\nSet on the executors (spark.executorEnv.*): PYTORCH_LIBRARY_PATH (a libtorch 2.7.1+cu128"
                 + " lib/ directory), PYTORCH_FLAVOR=cu128, PYTORCH_VERSION=2.7.1, a writable DJL_CACHE_DIR, and"
                 + " LD_LIBRARY_PATH with libcudart.so.12 and libnccl.so.2 (src/site/markdown/cluster.md, \"GPU"
-                + " libraries\"); or run on CPUs with --device cpu.");
-        return sb.toString();
+                + " libraries\"); or run on CPUs with --device cpu.";
     }
 }

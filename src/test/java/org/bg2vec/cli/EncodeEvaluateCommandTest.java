@@ -70,7 +70,7 @@ class EncodeEvaluateCommandTest {
         assertEquals(new EvaluateSpec("prepared", "triples.csv", "report", 4, EvalDatasets.DEFAULT_MAX_UNIFORMITY,
                 DeviceRequest.AUTO),
                 spec);
-        assertNull(cmd.maxLength, "no --max-length: the models' llm2vec_config.json decides");
+        assertNull(cmd.models.maxLength, "no --max-length: the models' llm2vec_config.json decides");
     }
 
     @Test
