@@ -18,7 +18,8 @@ libtorch) is a FAIL with its reason, never a pass or a skip.
   4. cuda-tensors     DJL tensors on cuda:FIRST: all-gather and all-reduce through the tensor's data_ptr()
   5. train            K real training steps (default 2) of the tiny model through `bg2vec train --device gpu`
                       with precision fp16 (prepare the bundled sample, init-model tiny, train, 1 worker, local
-                      mode): passes only if the worker logged that it trained on a GPU, i.e. the line
+                      mode, the first GPU CUDA_VISIBLE_DEVICES lets it see): passes only if the worker logged
+                      that it trained on a GPU, i.e. the line
                       "bg2vec device: rank 0 trains on gpu(N) [float16]"; a CPU run or an error is a FAIL.
                       --train-steps 0 leaves it out.
 Exit status: 0 when every check passed, 1 when any failed or could not run, 2 for bad options.

@@ -31,7 +31,8 @@ public interface GpuProbe {
             @Override
             public List<String> libraryProblems(boolean needNccl) {
                 try {
-                    GpuLibraries.forThisProcess().check(needNccl);
+                    org.slf4j.LoggerFactory.getLogger(GpuProbe.class).info("GPU libraries on host {}: {}", host(),
+                            GpuLibraries.forThisProcess().check(needNccl).describe());
                     return List.of();
                 } catch (GpuLibrariesException e) {
                     return e.problems();

@@ -74,37 +74,18 @@ public final class EncodeJob {
     static Result run(SparkSession spark, EncodeSpec spec, TextEmbedderFactory unresolved, long progressMillis) {
         TextEmbedderFactory factory = unresolved.resolve(spark.sparkContext().hadoopConfiguration());
         LOG.info("encode: model {}", factory.describe());
-        Dataset<Row> in = Tables.read(spark, spec.input(), spec.format());
-        List<String> found = Arrays.asList(in.columns());
-        List<String> ids = EncodeColumns.resolve(found, spec.textColumn(), spec.idColumns(), spec.input());
-        StructField textField = in.schema().apply(spec.textColumn());
-        if (!textField.dataType().equals(DataTypes.StringType)) {
-            throw new IllegalArgumentException(spec.input() + ": text column '" + spec.textColumn() + "' has type "
-                    + textField.dataType().simpleString() + ", expected string");
-        }
-        List<Column> cols = new ArrayList<>();
-        List<StructField> outFields = new ArrayList<>();
-        for (String id : ids) {
-            cols.add(functions.col(quote(id)));
-            outFields.add(in.schema().apply(id));
-        }
-        cols.add(functions.col(quote(spec.textColumn())));
-        outFields.add(DataTypes.createStructField(EncodeColumns.EMBEDDING,
-                DataTypes.createArrayType(DataTypes.FloatType, false), true));
-        Dataset<Row> selected = in.select(cols.toArray(new Column[0]));
+        Selection in = select(spark, spec);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkOutput(spec, hadoop);
 
-        long total = selected.count();
-        int partitions = selected.javaRDD().getNumPartitions();
-        LOG.info("encode: {} rows in {} partitions from {}, text column '{}', ids {}", total, partitions,
-                spec.input(), spec.textColumn(), ids);
-
+        long total = in.rows().count();
+        LOG.info("encode: {} rows in {} partitions from {}, text column '{}', ids {}", total,
+                in.rows().javaRDD().getNumPartitions(), spec.input(), spec.textColumn(), in.ids());
         LongAccumulator done = spark.sparkContext().longAccumulator("encode rows");
         LongAccumulator blank = spark.sparkContext().longAccumulator("encode blank texts");
-        JavaRDD<Row> out = selected.javaRDD().mapPartitions(new EmbedPartition(factory, spec.options(), ids.size(),
-                spec.sortWindow(), placement(spark, spec.device(), "encode"), done, blank));
-        Dataset<Row> result = spark.createDataFrame(out, new StructType(outFields.toArray(new StructField[0])));
+        JavaRDD<Row> out = in.rows().javaRDD().mapPartitions(new EmbedPartition(factory, spec.options(),
+                in.ids().size(), spec.sortWindow(), placement(spark, spec.device(), "encode"), done, blank));
+        Dataset<Row> result = spark.createDataFrame(out, in.outputSchema());
 
         double seconds;
         OutputDirectory target = createOutput(spec, hadoop);
@@ -130,6 +111,32 @@ public final class EncodeJob {
         LOG.info(String.format("encode: wrote %d rows to %s in %.1f s (%.1f rows/s)", r.rows(), spec.output(),
                 r.seconds(), r.rowsPerSecond()));
         return r;
+    }
+
+    /** The input's id columns then its text column, and the schema of the output rows. */
+    private record Selection(Dataset<Row> rows, List<String> ids, StructType outputSchema) {
+    }
+
+    private static Selection select(SparkSession spark, EncodeSpec spec) {
+        Dataset<Row> in = Tables.read(spark, spec.input(), spec.format());
+        List<String> ids = EncodeColumns.resolve(Arrays.asList(in.columns()), spec.textColumn(), spec.idColumns(),
+                spec.input());
+        StructField textField = in.schema().apply(spec.textColumn());
+        if (!textField.dataType().equals(DataTypes.StringType)) {
+            throw new IllegalArgumentException(spec.input() + ": text column '" + spec.textColumn() + "' has type "
+                    + textField.dataType().simpleString() + ", expected string");
+        }
+        List<Column> cols = new ArrayList<>();
+        List<StructField> outFields = new ArrayList<>();
+        for (String id : ids) {
+            cols.add(functions.col(quote(id)));
+            outFields.add(in.schema().apply(id));
+        }
+        cols.add(functions.col(quote(spec.textColumn())));
+        outFields.add(DataTypes.createStructField(EncodeColumns.EMBEDDING,
+                DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        return new Selection(in.select(cols.toArray(new Column[0])), ids,
+                new StructType(outFields.toArray(new StructField[0])));
     }
 
     private static void checkOutput(EncodeSpec spec, Configuration hadoop) {
