@@ -17,7 +17,8 @@ Computes embeddings for a text column, one model instance per GPU executor.
 
 Examples:
   submit/encode.sh --master yarn --spark-conf spark.executor.instances=4 \\
-    --model hdfs:///models/bggpt-7b --adapter hdfs:///models/bg2vec/20250101/adapter \\
+    --model hdfs:///models/BgGPT-7B-Instruct-v0.2 --base-adapter hdfs:///models/bg2vec-mntp \\
+    --adapter hdfs:///data/bg2vec/models/20250101-run20250105/adapter \\
     --input hdfs:///data/docs.parquet --text-column text --output hdfs:///data/docs-embeddings --normalize
 
 USAGE

@@ -19,7 +19,8 @@ Examples:
   submit/prepare.sh --master yarn --deploy-mode cluster \\
     --input hdfs:///data/bgwiki/20250101/bgwiki-20250101-pages-articles-multistream.xml.bz2 \\
     --index hdfs:///data/bgwiki/20250101/bgwiki-20250101-pages-articles-multistream-index.txt.bz2 \\
-    --tokenizer hdfs:///models/bggpt-7b/tokenizer.json --output hdfs:///data/bg2vec/prepared/20250101 --shards 64
+    --tokenizer hdfs:///models/BgGPT-7B-Instruct-v0.2/tokenizer.json \\
+    --output hdfs:///data/bg2vec/prepared/20250101-run20250105 --shards 64
 
 USAGE
   bg2vec_common_help prepare "$DEFAULT_PROPERTIES"

@@ -1,9 +1,19 @@
 """Airflow DAG: retrain the bg2vec encoder on a new Bulgarian Wikipedia dump.
 
-prepare (CPU executors) -> train (GPU executors, Spark barrier stage) -> evaluate, all through
-spark-submit with the bg2vec cluster jar. Every output path contains the run date, so runs never
-overwrite each other and a retried task writes to the same place it wrote before (train resumes from
-its last complete checkpoint there).
+prepare (CPU executors) -> train (GPU executors, Spark barrier stage) -> evaluate (GPU executors embed,
+the driver computes the metrics), all through spark-submit with the bg2vec cluster jar. Every output path
+contains the dump date and the run date, so runs never overwrite each other and a retried task writes to
+the same place it wrote before (train resumes from its last complete checkpoint there). The layout, for
+dump 20250101 run on 2025-01-05 (the one conf/bg2vec-simcse.json and src/site/markdown/cluster.md show):
+
+    hdfs:///models/BgGPT-7B-Instruct-v0.2/                     base model (sharded bf16 safetensors, tokenizer.json)
+    hdfs:///models/bg2vec-mntp/                                MNTP LoRA adapter merged into the base
+    hdfs:///data/bgwiki/20250101/                              the dump and its multistream index
+    hdfs:///data/bg2vec/prepared/20250101-run20250105/         prepare output
+    hdfs:///data/bg2vec/models/20250101-run20250105/           train output_dir: adapter/, metrics, checkpoints/
+    hdfs:///data/bg2vec/reports/20250101-run20250105/          evaluate output: eval.json, eval.md, eval.png
+
+The executors fetch the models from HDFS once per host into their model cache (BG2VEC_MODEL_CACHE).
 
 Install: copy this file into the DAGs folder of an Airflow 2.6+ deployment with
 apache-airflow-providers-apache-spark (4.x, for deploy_mode), on workers that can run spark-submit
@@ -38,12 +48,20 @@ GPU_PROPERTIES = os.environ.get("BG2VEC_GPU_PROPERTIES", BG2VEC_HOME + "/conf/sp
 BASE_CONFIG = os.environ.get("BG2VEC_TRAIN_CONFIG", BG2VEC_HOME + "/conf/bg2vec-simcse.json")
 DATA_ROOT = os.environ.get("BG2VEC_DATA_ROOT", "hdfs:///data/bg2vec")
 DUMP_ROOT = os.environ.get("BG2VEC_DUMP_ROOT", "hdfs:///data/bgwiki")
-BASE_MODEL = os.environ.get("BG2VEC_BASE_MODEL", "hdfs:///models/bggpt-7b")
+BASE_MODEL = os.environ.get("BG2VEC_BASE_MODEL", "hdfs:///models/BgGPT-7B-Instruct-v0.2")
+# the MNTP adapter merged into the base before training (and before evaluating); "" when the base has it merged
+MNTP_ADAPTER = os.environ.get("BG2VEC_MNTP_ADAPTER", "hdfs:///models/bg2vec-mntp")
 TOKENIZER = os.environ.get("BG2VEC_TOKENIZER", BASE_MODEL + "/tokenizer.json")
 GPU_WORKERS = int(os.environ.get("BG2VEC_GPU_WORKERS", "4"))
-# YARN executors run spark.executor.resource.gpu.discoveryScript=./getGpusResources.sh from their
-# working directory, so the GPU tasks ship it (Kubernetes images hold it: set BG2VEC_GPU_FILES="")
+# Where GPU executors find the discovery script. YARN: ./getGpusResources.sh in the container's working
+# directory, shipped by the tasks (BG2VEC_GPU_FILES). Kubernetes: the image holds it, so set
+# BG2VEC_GPU_DISCOVERY_SCRIPT=/opt/bg2vec/conf/getGpusResources.sh and BG2VEC_GPU_FILES="".
+GPU_DISCOVERY_SCRIPT = os.environ.get("BG2VEC_GPU_DISCOVERY_SCRIPT", "./getGpusResources.sh")
 GPU_FILES = os.environ.get("BG2VEC_GPU_FILES", BG2VEC_HOME + "/conf/getGpusResources.sh") or None
+# Kubernetes only: the executor pod template (conf/k8s/executor-gpu-pod-template.yaml: GPU, model cache, shared volume)
+EXECUTOR_POD_TEMPLATE = os.environ.get("BG2VEC_EXECUTOR_POD_TEMPLATE", "")
+# a persistent per-host model cache on the GPU executors ("" = under Spark's local directory, per application)
+MODEL_CACHE = os.environ.get("BG2VEC_MODEL_CACHE", "")
 LOCAL_RUN_DIR = os.environ.get("BG2VEC_LOCAL_RUN_DIR", "/tmp/bg2vec-airflow")
 
 
@@ -69,6 +87,18 @@ def load_spark_properties(path):
     return props
 
 
+def gpu_conf(executors):
+    """Spark settings of a GPU task: conf/spark-gpu.conf, the executor count and the deployment's overrides."""
+    conf = load_spark_properties(GPU_PROPERTIES)
+    conf["spark.executor.instances"] = str(executors)
+    conf["spark.executor.resource.gpu.discoveryScript"] = GPU_DISCOVERY_SCRIPT
+    if EXECUTOR_POD_TEMPLATE:
+        conf["spark.kubernetes.executor.podTemplateFile"] = EXECUTOR_POD_TEMPLATE
+    if MODEL_CACHE:
+        conf["spark.executorEnv.BG2VEC_MODEL_CACHE"] = MODEL_CACHE
+    return conf
+
+
 # ---- paths, as Jinja templates rendered per run ----------------------------------------------------
 DUMP_DATE = "{{ params.dump_date or data_interval_end.strftime('%Y%m01') }}"
 RUN = "{{ ds_nodash }}"
@@ -85,13 +115,18 @@ TRAIN_CONFIG = LOCAL_RUN_DIR + "/" + RUN + "/bg2vec-simcse.json"
 
 
 def write_train_config(context):
-    """on_execute_callback of the train task: the base config with this run's data and output paths.
+    """on_execute_callback of the train task: the base config with this run's models, data and outputs.
 
     Runs on the same worker, right before spark-submit; renders the same templates as the task arguments.
     """
     task = context["task"]
     with open(BASE_CONFIG, encoding="utf-8") as f:
         config = json.load(f)
+    config["model_name_or_path"] = BASE_MODEL
+    if MNTP_ADAPTER:
+        config["peft_model_name_or_path"] = MNTP_ADAPTER
+    else:
+        config.pop("peft_model_name_or_path", None)
     config["train_data"] = task.render_template(PREPARED, context)
     config["output_dir"] = task.render_template(MODEL_OUT, context)
     config["checkpoint_dir"] = task.render_template(CHECKPOINTS, context)
@@ -152,8 +187,8 @@ with DAG(
         deploy_mode="client",  # the driver reads TRAIN_CONFIG from this worker's disk
         files=GPU_FILES,
         num_executors=GPU_WORKERS,
-        conf={**load_spark_properties(GPU_PROPERTIES), "spark.executor.instances": str(GPU_WORKERS)},
-        application_args=["train", "--config", TRAIN_CONFIG, "--workers", str(GPU_WORKERS)],
+        conf=gpu_conf(GPU_WORKERS),
+        application_args=["train", "--config", TRAIN_CONFIG, "--workers", str(GPU_WORKERS), "--device", "gpu"],
         on_execute_callback=write_train_config,
         # a retry resumes from the last complete checkpoint in CHECKPOINTS (train resumes automatically)
         retries=3,
@@ -168,13 +203,15 @@ with DAG(
         name="bg2vec-evaluate-" + RUN,
         files=GPU_FILES,
         num_executors=1,
-        conf={**load_spark_properties(GPU_PROPERTIES), "spark.executor.instances": "1"},
+        conf=gpu_conf(1),
         application_args=[
             "evaluate",
             "--model", BASE_MODEL,
+            *(["--base-adapter", MNTP_ADAPTER] if MNTP_ADAPTER else []),
             "--adapter", ADAPTER,
             "--data", PREPARED,
             "--output", REPORT,
+            "--device", "gpu",
         ],
         execution_timeout=timedelta(hours=3),
     )

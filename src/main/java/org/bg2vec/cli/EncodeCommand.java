@@ -1,6 +1,5 @@
 package org.bg2vec.cli;
 
-import org.bg2vec.encode.EmbedderFactories;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.TextEmbedderFactory;
@@ -10,7 +9,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +24,8 @@ public final class EncodeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "base model directory")
-    Path model;
-
-    @Option(names = "--adapter", paramLabel = "DIR", description = "LoRA adapter directory (PEFT format)")
-    Path adapter;
+    @CommandLine.Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "input table (Parquet, JSONL or CSV)")
     String input;
@@ -62,9 +57,8 @@ public final class EncodeCommand implements Callable<Integer> {
             description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--max-length", defaultValue = "512", paramLabel = "N",
-            description = "maximum tokens per text, BOS included (default: ${DEFAULT-VALUE})")
-    int maxLength;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
@@ -74,11 +68,9 @@ public final class EncodeCommand implements Callable<Integer> {
 
     /** The job description built from the options (validated). */
     EncodeSpec spec() {
-        if (maxLength < 2) {
-            throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
-        }
         return new EncodeSpec(input, TableFormat.detect(input, format), textColumn, idColumns, output, overwrite,
-                new EncodeOptions(batchSize, normalize, instruction), EncodeSpec.DEFAULT_SORT_WINDOW);
+                new EncodeOptions(batchSize, normalize, instruction), EncodeSpec.DEFAULT_SORT_WINDOW,
+                device.request());
     }
 
     @Override
@@ -87,7 +79,7 @@ public final class EncodeCommand implements Callable<Integer> {
         TextEmbedderFactory factory;
         try {
             spec = spec();
-            factory = EmbedderFactories.forModel(model, adapter, maxLength);
+            factory = models.factory(true);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);
         }

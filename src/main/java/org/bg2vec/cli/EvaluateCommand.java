@@ -1,6 +1,5 @@
 package org.bg2vec.cli;
 
-import org.bg2vec.encode.EmbedderFactories;
 import org.bg2vec.eval.EvalDatasets;
 import org.bg2vec.eval.EvalReport;
 import org.bg2vec.eval.EvaluateSpec;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,18 +20,16 @@ import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Retrieval and SimCSE metrics, base vs adapted model, with a report.",
-                "Writes eval.json, eval.md and eval.png into --output. The models run in the driver."})
+                "Writes eval.json, eval.md and eval.png into --output (any Hadoop path). The texts are embedded as"
+                        + " Spark tasks on the executors (one model after the other); the metrics are computed on the"
+                        + " driver, which holds 4 x hidden-size bytes per distinct text (16 KiB for a 7B model)."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "base model directory")
-    Path model;
-
-    @Option(names = "--adapter", paramLabel = "DIR",
-            description = "trained LoRA adapter (PEFT format); without it only the base model is evaluated")
-    Path adapter;
+    @CommandLine.Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "prepared data directory (manifest.json + validation/), or a Parquet/JSONL/CSV file of "
@@ -44,12 +40,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "an extra pair/triplet file evaluated as its own dataset")
     String pairs;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "report directory")
+    @Option(names = "--output", required = true, paramLabel = "DIR",
+            description = "report directory, any Hadoop path (eval.json, eval.md and eval.png are replaced)")
     String output;
-
-    @Option(names = "--max-length", defaultValue = "512", paramLabel = "N",
-            description = "maximum tokens per text, BOS included (default: ${DEFAULT-VALUE})")
-    int maxLength;
 
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
             description = "texts per forward pass (default: ${DEFAULT-VALUE})")
@@ -59,6 +52,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             paramLabel = "N", description = "at most N distinct texts enter uniformity (default: ${DEFAULT-VALUE})")
     int maxUniformity;
 
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -66,27 +62,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
 
     EvaluateSpec spec() {
-        if (maxLength < 2) {
-            throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
-        }
-        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity);
+        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, device.request());
     }
 
     @Override
     public Integer call() {
         EvaluateSpec spec;
-        List<Evaluation.Model> models = new ArrayList<>();
+        List<Evaluation.Model> evaluated = new ArrayList<>();
         try {
             spec = spec();
-            models.add(new Evaluation.Model("base", EmbedderFactories.forModel(model, null, maxLength)));
-            if (adapter != null) {
-                models.add(new Evaluation.Model("trained", EmbedderFactories.forModel(model, adapter, maxLength)));
+            evaluated.add(new Evaluation.Model("base", models.factory(false)));
+            if (models.adapter != null) {
+                evaluated.add(new Evaluation.Model("trained", models.factory(true)));
             }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return CliErrors.report(commandSpec, e);
         }
         try {
-            EvalReport report = EvaluateJob.run(master, conf, spec, models);
+            EvalReport report = EvaluateJob.run(master, conf, spec, evaluated);
             commandSpec.commandLine().getOut().print(ReportMarkdown.render(report));
             commandSpec.commandLine().getOut().printf("%nreport: %s/{%s,%s,%s}%n", spec.output(), ReportFiles.JSON,
                     ReportFiles.MARKDOWN, ReportFiles.PNG);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.spark.TrainJob;
 import org.bg2vec.spark.TrainingFailedException;
 import org.bg2vec.spark.WorkerFunction;
@@ -61,9 +62,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "override a config key (repeatable); VALUE is parsed as JSON, else taken as a string")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-            description = "cpu, gpu or auto (gpu when spark.task.resource.gpu.amount is set; default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--collective-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "a collective operation fails when no byte moved for this long; above the largest"
@@ -113,12 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainJob.Options options() {
-        TrainJob.Device d;
-        try {
-            d = TrainJob.Device.valueOf(device.strip().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--device must be cpu, gpu or auto, got '" + device + "'");
-        }
+        DeviceRequest d = device.request();
         if (collectiveTimeout < 1) {
             throw new IllegalArgumentException("--collective-timeout must be >= 1 second, got " + collectiveTimeout);
         }

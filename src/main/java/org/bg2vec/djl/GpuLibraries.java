@@ -35,7 +35,10 @@ import java.util.regex.Pattern;
  * </ol>
  * NCCL comes from the host ({@code libnccl.so.2}): {@code BG2VEC_NCCL_LIBRARY} (file or directory),
  * {@code LD_LIBRARY_PATH}, pip's {@code nvidia/nccl/lib} next to {@code torch/lib}, or the system
- * library directories.
+ * library directories. The NCCL bindings also load the CUDA runtime ({@code libcudart.so.12}; the copy inside
+ * a libtorch zip carries a hashed name and does not count): {@code LD_LIBRARY_PATH}, pip's
+ * {@code nvidia/cuda_runtime/lib}, {@code /usr/local/cuda/lib64}, or the system library directories
+ * (including those listed in {@code /etc/ld.so.conf.d}).
  *
  * <p>{@link #check(boolean)} reports every problem at once in one {@link GpuLibrariesException}.
  */
@@ -43,23 +46,29 @@ public final class GpuLibraries {
 
     public static final String NCCL_LIBRARY = "libnccl.so.2";
     public static final String NCCL_ENV = "BG2VEC_NCCL_LIBRARY";
+    /** The CUDA runtime the NCCL bindings (org.bytedeco cuda) load. */
+    public static final String CUDART_LIBRARY = "libcudart.so.12";
     static final String LIBTORCH = "libtorch.so";
     static final List<String> CUDA_LIBS = List.of("libtorch_cuda.so", "libc10_cuda.so");
     /** Where the dynamic linker looks without LD_LIBRARY_PATH on common x86-64 distributions. */
     public static final List<Path> SYSTEM_LIBRARY_DIRS = List.of(Paths.get("/lib/x86_64-linux-gnu"),
             Paths.get("/usr/lib/x86_64-linux-gnu"), Paths.get("/lib64"), Paths.get("/usr/lib64"),
             Paths.get("/lib"), Paths.get("/usr/lib"));
+    /** Where CUDA toolkits and the nvidia/cuda images put libcudart (searched after the system directories). */
+    static final List<Path> CUDA_LIBRARY_DIRS = List.of(Paths.get("/usr/local/cuda/lib64"),
+            Paths.get("/usr/local/cuda/targets/x86_64-linux/lib"));
     private static final Pattern PIP_VERSION = Pattern.compile("__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
 
     /** What was found; {@code jniFromJar} means DJL will copy the JNI from the jar to {@code jniLibrary}. */
     public record Found(Path libtorchDir, String pytorchVersion, String flavor, Path jniLibrary,
-                        boolean jniFromJar, Optional<Path> ncclLibrary) {
+                        boolean jniFromJar, Optional<Path> ncclLibrary, Optional<Path> cudartLibrary) {
 
         /** One line for the executor log. */
         public String describe() {
             return "CUDA libtorch " + pytorchVersion + " (" + flavor + ") in " + libtorchDir + ", JNI "
                     + jniLibrary + (jniFromJar ? " (copied from the jar)" : " (prepared)")
-                    + ncclLibrary.map(p -> ", NCCL " + p).orElse("");
+                    + ncclLibrary.map(p -> ", NCCL " + p).orElse("")
+                    + cudartLibrary.map(p -> ", CUDA runtime " + p).orElse("");
         }
     }
 
@@ -90,15 +99,15 @@ public final class GpuLibraries {
     public static GpuLibraries forThisProcess() {
         Map<String, String> props = new HashMap<>();
         System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
-        return new GpuLibraries(System.getenv(), props, JniBundle.fromClasspath(), SYSTEM_LIBRARY_DIRS,
-                hostName());
+        return new GpuLibraries(System.getenv(), props, JniBundle.fromClasspath(),
+                systemLibraryDirs(Paths.get("/etc/ld.so.conf")), hostName());
     }
 
     /**
      * Checks this process and returns what DJL will load; call on a GPU executor before
      * {@link DjlRuntime#engine()}.
      *
-     * @param needNccl whether NCCL must be loadable (more than one GPU worker)
+     * @param needNccl whether NCCL and the CUDA runtime must be loadable (more than one GPU worker)
      * @throws GpuLibrariesException naming every problem and its fix
      */
     public static Found requireForThisProcess(boolean needNccl) {
@@ -154,10 +163,11 @@ public final class GpuLibraries {
             }
         }
         Optional<Path> nccl = needNccl ? findNccl(libtorch, problems) : Optional.empty();
+        Optional<Path> cudart = needNccl ? findCudart(libtorch, problems) : Optional.empty();
         if (!problems.isEmpty()) {
             throw new GpuLibrariesException(host, problems);
         }
-        return new Found(libtorch, version, flavor, jniPath, fromJar, nccl);
+        return new Found(libtorch, version, flavor, jniPath, fromJar, nccl, cudart);
     }
 
     private String checkFlavor(List<String> problems) {
@@ -312,31 +322,118 @@ public final class GpuLibraries {
             problems.add(NCCL_ENV + "=" + explicit + " but " + lib + " does not exist");
             return Optional.empty();
         }
-        List<Path> searched = new ArrayList<>();
-        String ld = env.getOrDefault("LD_LIBRARY_PATH", "");
-        for (String entry : ld.split(":")) {
-            if (!entry.isEmpty()) {
-                searched.add(Paths.get(entry));
-            }
+        List<Path> searched = linkerDirs(libtorch, "nccl", true);
+        Optional<Path> found = firstHolding(searched, NCCL_LIBRARY);
+        if (found.isEmpty()) {
+            problems.add(NCCL_LIBRARY + " not found (needed to sum gradients across GPUs); looked in "
+                    + searched + "; install NVIDIA's libnccl2 (or pip nvidia-nccl-cu12) on every GPU host and add "
+                    + "its directory to LD_LIBRARY_PATH (spark.executor.extraLibraryPath) or set " + NCCL_ENV);
         }
+        return found;
+    }
+
+    /** libcudart.so.12 where the dynamic linker finds it: LD_LIBRARY_PATH, pip's layout, system and CUDA dirs. */
+    private Optional<Path> findCudart(Path libtorch, List<String> problems) {
+        List<Path> searched = linkerDirs(libtorch, "cuda_runtime", false);
+        Optional<Path> found = firstHolding(searched, CUDART_LIBRARY);
+        if (found.isEmpty()) {
+            problems.add(CUDART_LIBRARY + " not found (the CUDA 12 runtime the NCCL bindings load); looked in "
+                    + searched + "; install the CUDA 12 runtime (cuda-cudart-12-x, part of the nvidia/cuda runtime"
+                    + " images; or pip nvidia-cuda-runtime-cu12) on every GPU host and add its directory to"
+                    + " LD_LIBRARY_PATH (spark.executor.extraLibraryPath)");
+        }
+        return found;
+    }
+
+    /**
+     * Where a library is looked for: LD_LIBRARY_PATH, the libtorch directory when {@code withLibtorch}, pip's
+     * {@code site-packages/nvidia/<pipPackage>/lib} next to {@code torch/lib} (libtorch_cuda.so's RPATH), then the
+     * dynamic linker's directories.
+     */
+    private List<Path> linkerDirs(Path libtorch, String pipPackage, boolean withLibtorch) {
+        List<Path> dirs = ldLibraryPath();
         if (libtorch != null) {
-            searched.add(libtorch);
-            // pip: site-packages/torch/lib -> site-packages/nvidia/nccl/lib (libtorch_cuda.so's RPATH)
+            if (withLibtorch) {
+                dirs.add(libtorch);
+            }
             if (libtorch.getParent() != null && libtorch.getParent().getParent() != null) {
-                searched.add(libtorch.getParent().getParent().resolve("nvidia").resolve("nccl").resolve("lib"));
+                dirs.add(libtorch.getParent().getParent().resolve("nvidia").resolve(pipPackage).resolve("lib"));
             }
         }
-        searched.addAll(systemLibraryDirs);
-        for (Path dir : searched) {
-            Path lib = dir.resolve(NCCL_LIBRARY);
+        dirs.addAll(systemLibraryDirs);
+        return dirs;
+    }
+
+    private static Optional<Path> firstHolding(List<Path> dirs, String library) {
+        for (Path dir : dirs) {
+            Path lib = dir.resolve(library);
             if (Files.isRegularFile(lib)) {
                 return Optional.of(lib.toAbsolutePath());
             }
         }
-        problems.add(NCCL_LIBRARY + " not found (needed to sum gradients across GPUs); looked in "
-                + searched + "; install NVIDIA's libnccl2 (or pip nvidia-nccl-cu12) on every GPU host and add "
-                + "its directory to LD_LIBRARY_PATH (spark.executor.extraLibraryPath) or set " + NCCL_ENV);
         return Optional.empty();
+    }
+
+    private List<Path> ldLibraryPath() {
+        List<Path> out = new ArrayList<>();
+        for (String entry : env.getOrDefault("LD_LIBRARY_PATH", "").split(":")) {
+            if (!entry.isEmpty()) {
+                out.add(Paths.get(entry));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The dynamic linker's default directories: {@link #SYSTEM_LIBRARY_DIRS} plus the directories listed in
+     * {@code ldSoConf} and the files it includes (e.g. {@code /etc/ld.so.conf.d/*.conf}, where CUDA packages add
+     * theirs), then {@link #CUDA_LIBRARY_DIRS}. Unreadable files are skipped.
+     */
+    static List<Path> systemLibraryDirs(Path ldSoConf) {
+        List<Path> out = new ArrayList<>(SYSTEM_LIBRARY_DIRS);
+        readLdSoConf(ldSoConf, out, 0);
+        for (Path p : CUDA_LIBRARY_DIRS) {
+            if (!out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static void readLdSoConf(Path file, List<Path> out, int depth) {
+        if (depth > 4 || !Files.isRegularFile(file)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return;
+        }
+        for (String raw : lines) {
+            String line = raw.contains("#") ? raw.substring(0, raw.indexOf('#')).strip() : raw.strip();
+            if (line.startsWith("include")) {
+                String pattern = line.substring("include".length()).strip();
+                Path p = file.getParent() == null || pattern.startsWith("/") ? Paths.get(pattern)
+                        : file.getParent().resolve(pattern);
+                includeGlob(p, out, depth);
+            } else if (!line.isEmpty() && !out.contains(Paths.get(line))) {
+                out.add(Paths.get(line));
+            }
+        }
+    }
+
+    private static void includeGlob(Path pattern, List<Path> out, int depth) {
+        Path dir = pattern.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        java.nio.file.PathMatcher m = dir.getFileSystem().getPathMatcher("glob:" + pattern.getFileName());
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> m.matches(f.getFileName())).sorted().forEach(f -> readLdSoConf(f, out, depth + 1));
+        } catch (IOException e) {
+            // unreadable directory: skipped
+        }
     }
 
     /** DJL's rule: ENGINE_CACHE_DIR, else DJL_CACHE_DIR, else ~/.djl.ai; environment before properties. */
@@ -357,7 +454,8 @@ public final class GpuLibraries {
         return v != null ? v : properties.get(name);
     }
 
-    private static String hostName() {
+    /** This host's name, for messages. */
+    public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

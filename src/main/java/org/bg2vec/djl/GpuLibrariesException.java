@@ -22,9 +22,14 @@ public class GpuLibrariesException extends IllegalStateException {
     }
 
     private static String format(String host, List<String> problems) {
-        StringBuilder sb = new StringBuilder("GPU libraries are not usable on host ").append(host)
-                .append(" (").append(problems.size()).append(problems.size() == 1 ? " problem" : " problems")
-                .append("; see src/site/markdown/cluster.md, \"GPU libraries\"):");
+        return listed("GPU libraries are not usable on host " + host + " (" + problems.size()
+                + (problems.size() == 1 ? " problem" : " problems")
+                + "; see src/site/markdown/cluster.md, \"GPU libraries\"):", problems);
+    }
+
+    /** {@code header}, then one line {@code "  - problem"} per problem. */
+    static String listed(String header, List<String> problems) {
+        StringBuilder sb = new StringBuilder(header);
         for (String p : problems) {
             sb.append("\n  - ").append(p);
         }

@@ -1,5 +1,6 @@
 package org.bg2vec.encode;
 
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.io.TableFormat;
 
 import java.util.List;
@@ -15,10 +16,11 @@ import java.util.List;
  * @param overwrite  replace an existing output (otherwise an existing output is an error)
  * @param options    batch size, normalisation, instruction
  * @param sortWindow rows of a partition sorted by length together (bounds the memory a task holds)
+ * @param device     where the tasks embed: cpu, gpu, or auto (gpu when spark.task.resource.gpu.amount is set)
  */
 public record EncodeSpec(String input, TableFormat format, String textColumn, List<String> idColumns,
-                         String output, boolean overwrite, EncodeOptions options, int sortWindow)
-        implements java.io.Serializable {
+                         String output, boolean overwrite, EncodeOptions options, int sortWindow,
+                         DeviceRequest device) implements java.io.Serializable {
 
     /** Rows sorted by length together when the caller does not say. */
     public static final int DEFAULT_SORT_WINDOW = 16_384;
@@ -37,5 +39,8 @@ public record EncodeSpec(String input, TableFormat format, String textColumn, Li
             throw new IllegalArgumentException("sort window must be >= 1, got " + sortWindow);
         }
         idColumns = List.copyOf(idColumns);
+        if (device == null) {
+            throw new IllegalArgumentException("a device request (cpu, gpu, auto) is required");
+        }
     }
 }

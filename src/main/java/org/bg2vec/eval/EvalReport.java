@@ -7,10 +7,14 @@ import java.util.Map;
  * The result of an evaluation, as written to eval.json.
  *
  * @param models      model names in column order (e.g. base, trained)
+ * @param settings    per model: its directories and the effective llm2vec settings it was evaluated with
+ *                    ({@code max_length}, {@code doc_max_length}, {@code pooling_mode}, {@code skip_instruction},
+ *                    and where they came from)
  * @param datasets    one entry per evaluated dataset
  * @param definitions what each metric is, in words
  */
-public record EvalReport(List<String> models, List<DatasetResult> datasets, Map<String, String> definitions) {
+public record EvalReport(List<String> models, Map<String, Map<String, Object>> settings, List<DatasetResult> datasets,
+                         Map<String, String> definitions) {
 
     /**
      * @param name    dataset name

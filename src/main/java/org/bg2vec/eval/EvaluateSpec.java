@@ -1,15 +1,19 @@
 package org.bg2vec.eval;
 
+import org.bg2vec.djl.DeviceRequest;
+
 /**
  * What the {@code evaluate} command reads and writes.
  *
  * @param data          a prepared data directory (manifest.json + validation/*.parquet) or a pair/triplet file
  * @param pairs         an extra pair/triplet file, or null
- * @param output        local directory for eval.json, eval.md, eval.png
+ * @param output        directory (any Hadoop path) for eval.json, eval.md, eval.png
  * @param batchSize     texts per forward pass
  * @param maxUniformity at most this many distinct texts enter uniformity (it costs n² distances)
+ * @param device        where the executors embed: cpu, gpu or auto
  */
-public record EvaluateSpec(String data, String pairs, String output, int batchSize, int maxUniformity) {
+public record EvaluateSpec(String data, String pairs, String output, int batchSize, int maxUniformity,
+                           DeviceRequest device) {
 
     public EvaluateSpec {
         if (data == null || data.isBlank()) {
@@ -20,6 +24,9 @@ public record EvaluateSpec(String data, String pairs, String output, int batchSi
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (device == null) {
+            throw new IllegalArgumentException("a device request (cpu, gpu, auto) is required");
         }
         if (maxUniformity < 2) {
             throw new IllegalArgumentException("the uniformity sample must be >= 2, got " + maxUniformity);

@@ -1,9 +1,12 @@
 package org.bg2vec.eval;
 
+import org.apache.hadoop.conf.Configuration;
+import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.TextEmbedder;
 import org.bg2vec.encode.TextEmbedderFactory;
+import org.bg2vec.modelstore.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +19,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Evaluates encoders side by side on a list of datasets. Models are opened one at a time (so a base and an
- * adapted 7B model never share the device), every distinct text of a dataset is embedded once per model, and
- * the metrics are computed on the vectors ({@link RetrievalMetrics}, {@link AlignmentUniformity},
- * {@link TripletMetrics}).
+ * Evaluates encoders side by side on a list of datasets. Every distinct text of all datasets is embedded once per
+ * model, one model after the other (so a base and an adapted 7B model never share a device), by an
+ * {@link Embedding}: on Spark executors in the {@code evaluate} job, or in this process ({@link #inProcess}). The
+ * metrics are then computed here on the vectors ({@link RetrievalMetrics}, {@link AlignmentUniformity},
+ * {@link TripletMetrics}); this needs the vectors of all distinct texts of one model in memory (4 × hidden size
+ * bytes per text, 16 KiB for a 7B model) and about as much again for the normalised copies the metrics use.
  */
 public final class Evaluation {
 
@@ -32,29 +37,59 @@ public final class Evaluation {
     public record Model(String name, TextEmbedderFactory factory) {
     }
 
+    /** Embeds texts with a model: row {@code i} for text {@code i} (texts are distinct and not blank). */
+    @FunctionalInterface
+    public interface Embedding {
+        float[][] embed(Model model, List<String> texts);
+    }
+
     private final int batchSize;
 
     public Evaluation(int batchSize) {
         this.batchSize = batchSize;
     }
 
-    /** Evaluates every model on every dataset. */
+    /** Embeds in this process: each model opened on {@code device}, used, closed. */
+    public Embedding inProcess(ComputeDevice device, ModelStore models) {
+        return (model, texts) -> {
+            try (TextEmbedder embedder = model.factory().open(device, models)) {
+                return new Encoder(embedder, new EncodeOptions(batchSize, false, null)).encode(texts);
+            }
+        };
+    }
+
+    /** Every model on every dataset, embedded in this process on the CPU. */
     public EvalReport run(List<EvalDataset> datasets, List<Model> models) {
+        return run(datasets, models, inProcess(ComputeDevice.cpu(), ModelStore.withDefaults(new Configuration())));
+    }
+
+    /** Every model on every dataset, embedded by {@code embedding}. */
+    public EvalReport run(List<EvalDataset> datasets, List<Model> models, Embedding embedding) {
         List<String> names = models.stream().map(Model::name).toList();
         if (new LinkedHashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("model names must be distinct: " + names);
         }
+        List<String> texts = distinctTexts(datasets);
         List<Map<String, Map<String, Double>>> perDataset = new ArrayList<>();
         for (int i = 0; i < datasets.size(); i++) {
             perDataset.add(new LinkedHashMap<>());
         }
+        Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
         for (Model model : models) {
-            try (TextEmbedder embedder = model.factory().open()) {
-                for (int i = 0; i < datasets.size(); i++) {
-                    perDataset.get(i).put(model.name(), evaluate(datasets.get(i), embedder));
-                    LOG.info("evaluate: {} on {}: {}", model.name(), datasets.get(i).name(),
-                            perDataset.get(i).get(model.name()));
-                }
+            settings.put(model.name(), model.factory().reportSettings());
+            float[][] vectors = embedding.embed(model, texts);
+            if (vectors.length != texts.size()) {
+                throw new IllegalStateException(model.name() + ": " + vectors.length + " vectors for " + texts.size()
+                        + " texts");
+            }
+            Map<String, float[]> byText = new HashMap<>();
+            for (int i = 0; i < texts.size(); i++) {
+                byText.put(texts.get(i), vectors[i]);
+            }
+            for (int i = 0; i < datasets.size(); i++) {
+                perDataset.get(i).put(model.name(), metrics(datasets.get(i), byText));
+                LOG.info("evaluate: {} on {}: {}", model.name(), datasets.get(i).name(),
+                        perDataset.get(i).get(model.name()));
             }
         }
         List<EvalReport.DatasetResult> results = new ArrayList<>();
@@ -62,12 +97,21 @@ public final class Evaluation {
             EvalDataset d = datasets.get(i);
             results.add(new EvalReport.DatasetResult(d.name(), d.source(), d.counts(), perDataset.get(i)));
         }
-        return new EvalReport(names, results, DEFINITIONS);
+        return new EvalReport(names, settings, results, DEFINITIONS);
     }
 
     /** The metrics of one embedder on one dataset, keyed by {@link Metric#key()}, in {@link Metric} order. */
     public Map<String, Double> evaluate(EvalDataset d, TextEmbedder embedder) {
-        Map<String, float[]> v = embedAll(d, embedder);
+        List<String> texts = distinctTexts(List.of(d));
+        float[][] vectors = new Encoder(embedder, new EncodeOptions(batchSize, false, null)).encode(texts);
+        Map<String, float[]> byText = new HashMap<>();
+        for (int i = 0; i < texts.size(); i++) {
+            byText.put(texts.get(i), vectors[i]);
+        }
+        return metrics(d, byText);
+    }
+
+    private static Map<String, Double> metrics(EvalDataset d, Map<String, float[]> v) {
         Map<String, Double> out = new LinkedHashMap<>();
         RetrievalTask t = d.retrieval();
         RetrievalMetrics.Result r = RetrievalMetrics.evaluate(lookup(v, t.queries()), lookup(v, t.documents()),
@@ -90,26 +134,24 @@ public final class Evaluation {
         return out;
     }
 
-    private Map<String, float[]> embedAll(EvalDataset d, TextEmbedder embedder) {
-        Set<String> texts = new LinkedHashSet<>(d.retrieval().queries());
-        texts.addAll(d.retrieval().documents());
-        for (TextPair p : d.alignmentPairs()) {
-            texts.add(p.query());
-            texts.add(p.positive());
+    /** Every text the datasets ask an encoder about, each once, in first-seen order. */
+    static List<String> distinctTexts(List<EvalDataset> datasets) {
+        Set<String> texts = new LinkedHashSet<>();
+        for (EvalDataset d : datasets) {
+            texts.addAll(d.retrieval().queries());
+            texts.addAll(d.retrieval().documents());
+            for (TextPair p : d.alignmentPairs()) {
+                texts.add(p.query());
+                texts.add(p.positive());
+            }
+            texts.addAll(d.uniformity());
+            for (TextPair p : d.triplets()) {
+                texts.add(p.query());
+                texts.add(p.positive());
+                texts.add(p.negative());
+            }
         }
-        texts.addAll(d.uniformity());
-        for (TextPair p : d.triplets()) {
-            texts.add(p.query());
-            texts.add(p.positive());
-            texts.add(p.negative());
-        }
-        List<String> list = new ArrayList<>(texts);
-        float[][] vectors = new Encoder(embedder, new EncodeOptions(batchSize, false, null)).encode(list);
-        Map<String, float[]> out = new HashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            out.put(list.get(i), vectors[i]);
-        }
-        return out;
+        return new ArrayList<>(texts);
     }
 
     private static float[][] lookup(Map<String, float[]> vectors, List<String> texts) {

@@ -2,6 +2,7 @@ package org.bg2vec.eval;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** eval.md: per dataset, a table of metrics (rows) by model (columns), with the change when two models. */
@@ -14,6 +15,15 @@ public final class ReportMarkdown {
         List<String> models = report.models();
         boolean delta = models.size() == 2;
         StringBuilder sb = new StringBuilder("# bg2vec evaluation\n");
+        if (report.settings() != null && report.settings().values().stream().anyMatch(m -> !m.isEmpty())) {
+            sb.append("\n## Models\n\n");
+            for (String m : models) {
+                Map<String, Object> s = report.settings().getOrDefault(m, Map.of());
+                sb.append("- **").append(m).append("**: ").append(s.entrySet().stream()
+                        .map(e -> e.getKey().replace('_', ' ') + " `" + e.getValue() + "`")
+                        .collect(Collectors.joining(", "))).append('\n');
+            }
+        }
         for (EvalReport.DatasetResult d : report.datasets()) {
             sb.append("\n## ").append(d.name()).append("\n\n");
             sb.append("Source: `").append(d.source()).append("`. ");

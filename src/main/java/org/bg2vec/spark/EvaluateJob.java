@@ -1,11 +1,18 @@
 package org.bg2vec.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.util.LongAccumulator;
+import org.bg2vec.encode.EncodeOptions;
+import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.eval.Article;
 import org.bg2vec.eval.EvalDataset;
 import org.bg2vec.eval.EvalDatasets;
@@ -27,8 +34,12 @@ import java.util.Map;
 
 /**
  * The {@code evaluate} driver: reads the evaluation data with Spark (the prepared validation split or a
- * pair/triplet file, plus an optional extra pair file), collects it to the driver, and runs the Spark-free
- * {@link Evaluation} there: the models run in the driver process, one after the other.
+ * pair/triplet file, plus an optional extra pair file) and collects its texts to the driver; embeds every
+ * distinct text with each model as Spark tasks on the executors (the encode job's {@link EmbedPartition}: the
+ * task's GPU, the model cache, one model per executor at a time); collects the vectors and computes the metrics
+ * on the driver ({@link Evaluation}). The driver holds the vectors of one model at a time: 4 × hidden size bytes
+ * per distinct text (16 KiB for a 7B model; 40 000 texts = 0.66 GB), about twice that at the peak of the metrics,
+ * and the vectors travel as task results ({@code spark.driver.maxResultSize}).
  */
 public final class EvaluateJob {
 
@@ -36,6 +47,8 @@ public final class EvaluateJob {
 
     /** Columns of the prepared validation split that evaluation reads. */
     static final List<String> VALIDATION_COLUMNS = List.of("sample_id", "page_id", "title", "lead", "positive");
+    /** Texts per embedding partition at most (more partitions for more texts: progress and retries). */
+    static final int TEXTS_PER_PARTITION = 10_000;
 
     private EvaluateJob() {
     }
@@ -57,15 +70,55 @@ public final class EvaluateJob {
         for (EvalDataset d : datasets) {
             LOG.info("evaluate: dataset {} from {}: {}", d.name(), d.source(), d.counts());
         }
-        EvalReport report = new Evaluation(spec.batchSize()).run(datasets, models);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<Evaluation.Model> resolved = new ArrayList<>();
+        for (Evaluation.Model m : models) {
+            resolved.add(new Evaluation.Model(m.name(), m.factory().resolve(hadoop)));
+            LOG.info("evaluate: model {}: {}", m.name(), resolved.get(resolved.size() - 1).factory().describe());
+        }
+        EmbedPartition.Placement placement = EncodeJob.placement(spark, spec.device(), "evaluate");
+        Evaluation evaluation = new Evaluation(spec.batchSize());
+        EvalReport report = SparkErrors.asInputErrors(() -> evaluation.run(datasets, resolved,
+                (model, texts) -> embed(spark, model, texts, spec.batchSize(), placement, 10_000)));
         try {
-            ReportFiles.write(report, java.nio.file.Path.of(spec.output()));
+            ReportFiles.publish(report, spec.output(), hadoop);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report into " + spec.output(), e);
+            throw new UncheckedIOException("cannot write the report into " + spec.output() + ": " + e.getMessage(), e);
         }
         LOG.info("evaluate: wrote {}, {} and {} into {}", ReportFiles.JSON, ReportFiles.MARKDOWN, ReportFiles.PNG,
                 spec.output());
         return report;
+    }
+
+    /** The vectors of {@code texts} (distinct, not blank) from Spark tasks, in order. */
+    static float[][] embed(SparkSession spark, Evaluation.Model model, List<String> texts, int batchSize,
+                           EmbedPartition.Placement placement, long progressMillis) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Row> rows = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            rows.add(RowFactory.create(i, texts.get(i)));
+        }
+        int partitions = Math.max(1, Math.min(texts.size(), Math.max(jsc.defaultParallelism(),
+                (texts.size() + TEXTS_PER_PARTITION - 1) / TEXTS_PER_PARTITION)));
+        LongAccumulator done = spark.sparkContext().longAccumulator("evaluate " + model.name() + " texts");
+        LongAccumulator blank = spark.sparkContext().longAccumulator("evaluate " + model.name() + " blank texts");
+        JavaRDD<Row> vectors = jsc.parallelize(rows, partitions).mapPartitions(new EmbedPartition(model.factory(),
+                new EncodeOptions(batchSize, false, null), 1, EncodeSpec.DEFAULT_SORT_WINDOW, placement, done, blank));
+        LOG.info("evaluate: embedding {} distinct texts with {} in {} Spark tasks", texts.size(), model.name(),
+                partitions);
+        List<Row> collected;
+        jsc.setJobGroup("bg2vec-evaluate-" + model.name(), "bg2vec evaluate: embed with " + model.name(), false);
+        try (ProgressLog progress = new ProgressLog("evaluate " + model.name(), done, texts.size(), progressMillis)) {
+            collected = vectors.collect();
+            progress.log(done.value());
+        } finally {
+            jsc.clearJobGroup();
+        }
+        float[][] out = new float[texts.size()][];
+        for (Row r : collected) {
+            out[r.getInt(0)] = (float[]) r.get(1);
+        }
+        return out;
     }
 
     /** The datasets named by the spec, collected to the driver. */

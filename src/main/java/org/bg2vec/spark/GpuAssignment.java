@@ -1,41 +1,57 @@
 package org.bg2vec.spark;
 
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.bg2vec.djl.ComputeDevice;
+import org.bg2vec.djl.DeviceDecision;
+import org.bg2vec.djl.GpuProbe;
+import org.bg2vec.djl.GpuUnavailableException;
+
+import java.util.List;
+import java.util.Map;
+
 /**
- * Which GPU a training task uses: the first address of the task's Spark {@code gpu} resource when Spark
- * assigned one (cluster mode with GPU scheduling); in local mode, where Spark assigns no resources,
- * partition id modulo the number of visible GPUs; none on CPU.
+ * The device of a running task (train, encode, evaluate): the first address of the task's Spark {@code gpu}
+ * resource when the job wants GPUs, handed to {@link DeviceDecision} (which maps it to a CUDA ordinal and fails
+ * when it cannot be used). In local mode Spark assigns no resources: task {@code partitionId} then takes GPU
+ * {@code partitionId % visible}. On a cluster a GPU job without a {@code gpu} resource is an error.
  */
 final class GpuAssignment {
 
     private GpuAssignment() {
     }
 
+    /** The device of the task running in this thread. */
+    static ComputeDevice forTask(TaskContext ctx, boolean wantGpu, boolean localMode, boolean needNccl, String who) {
+        return choose(wantGpu, gpuAddresses(ctx), localMode, ctx.partitionId(), needNccl, who,
+                GpuProbe.forThisProcess());
+    }
+
     /**
-     * @param wantGpu       whether the job trains on GPUs
+     * @param wantGpu       whether the job runs on GPUs (the driver's resolved --device)
      * @param taskAddresses the task's {@code gpu} resource addresses (empty or null if none)
      * @param localMode     whether Spark runs in local mode
-     * @param partitionId   the task's partition id (its rank)
-     * @param visibleGpus   GPUs this process sees (only used in local mode)
-     * @return the GPU address, or null on CPU
-     * @throws IllegalStateException when a GPU is wanted but none can be assigned
+     * @param partitionId   the task's partition id (its rank in training)
+     * @throws GpuUnavailableException when a GPU is wanted but none can be used
      */
-    static String choose(boolean wantGpu, String[] taskAddresses, boolean localMode, int partitionId,
-                         int visibleGpus) {
+    static ComputeDevice choose(boolean wantGpu, String[] taskAddresses, boolean localMode, int partitionId,
+                                boolean needNccl, String who, GpuProbe probe) {
         if (!wantGpu) {
-            return null;
+            return ComputeDevice.cpu();
         }
-        if (taskAddresses != null && taskAddresses.length > 0) {
-            return taskAddresses[0];
+        String address = taskAddresses != null && taskAddresses.length > 0 ? taskAddresses[0] : null;
+        if (address == null && !localMode) {
+            throw new GpuUnavailableException(who + " on host " + probe.host(), List.of("Spark assigned no 'gpu'"
+                    + " resource to this task: set spark.executor.resource.gpu.amount=1,"
+                    + " spark.task.resource.gpu.amount=1 and a discovery script (conf/spark-gpu.conf)"));
         }
-        if (localMode) {
-            if (visibleGpus <= 0) {
-                throw new IllegalStateException("training on GPU in local mode, but this process sees no GPU"
-                        + " (check the driver, CUDA_VISIBLE_DEVICES, or train on cpu)");
-            }
-            return Integer.toString(partitionId % visibleGpus);
-        }
-        throw new IllegalStateException("training on GPU, but Spark assigned no 'gpu' resource to task "
-                + partitionId + ": set spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount=1 and"
-                + " a discovery script (see conf/spark-gpu.conf)");
+        return DeviceDecision.decide(true, address, partitionId, needNccl, who, probe);
+    }
+
+    /** The task's Spark "gpu" resource addresses, or null. */
+    static String[] gpuAddresses(TaskContext ctx) {
+        Map<String, ResourceInformation> resources = ctx.resourcesJMap();
+        ResourceInformation gpu = resources == null ? null : resources.get("gpu");
+        return gpu == null ? null : gpu.addresses();
     }
 }

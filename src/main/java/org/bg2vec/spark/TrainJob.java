@@ -6,10 +6,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.progress.ProgressRelay;
 import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.TrainConfig;
+import org.bg2vec.train.TrainingWorker;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.data.Manifest;
 import org.slf4j.Logger;
@@ -44,22 +46,20 @@ public final class TrainJob {
     /** How long a failed attempt waits for its other tasks' exceptions before deciding about a retry. */
     private static final Duration CLASSIFY_PATIENCE = Duration.ofSeconds(30);
 
-    /** Where the workers train. AUTO: GPU when {@code spark.task.resource.gpu.amount} is set. */
-    public enum Device { CPU, GPU, AUTO }
-
     /**
      * Driver settings besides the training config.
      *
-     * @param device           CPU, GPU or AUTO
+     * @param device           CPU, GPU or AUTO (GPU when {@code spark.task.resource.gpu.amount} is set)
      * @param connectTimeout   bound on joining the collective ring
      * @param operationTimeout inactivity bound of every collective operation (above the worst compute skew)
      * @param barrierTimeout   {@code spark.barrier.sync.timeout} when not set in the Spark conf (the rendezvous)
      */
-    public record Options(Device device, Duration connectTimeout, Duration operationTimeout, Duration barrierTimeout) {
+    public record Options(DeviceRequest device, Duration connectTimeout, Duration operationTimeout,
+                          Duration barrierTimeout) {
 
         /** Production defaults: AUTO device, 2 min to connect, 10 min per operation, 10 min rendezvous. */
         public static Options defaults() {
-            return new Options(Device.AUTO, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10));
+            return new Options(DeviceRequest.AUTO, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10));
         }
     }
 
@@ -107,7 +107,10 @@ public final class TrainJob {
         preflight(master, conf, config, options);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkTrainingData(config, hadoop);
-        boolean gpu = wantsGpu(options.device(), conf);
+        config = TrainingWorker.withQualifiedModelPaths(config, hadoop); // resolved here, before any task starts
+        DeviceRequest.Resolved device = options.device().resolve(conf);
+        LOG.info("bg2vec device: train workers run on {} ({})", device.gpu() ? "GPUs" : "the CPU", device.reason());
+        boolean gpu = device.gpu();
         boolean local = isLocal(master);
         int workers = config.workers();
         Checkpoints checkpoints = new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints());
@@ -196,6 +199,7 @@ public final class TrainJob {
         });
         all.putAll(conf);
         boolean gpu = wantsGpu(options.device(), all);
+        TrainingWorker.computeType(config.precision(), gpu);
         TrainPreflight.check(new TrainPreflight.Setup(m, all, config.workers(), config.globalBatchSize(),
                 config.microBatchSize(), gpu && !isLocal(m), Runtime.getRuntime().availableProcessors()));
         if (config.trainData() == null) {
@@ -237,12 +241,8 @@ public final class TrainJob {
                 metrics.toString(), seconds);
     }
 
-    static boolean wantsGpu(Device device, Map<String, String> conf) {
-        return switch (device) {
-            case CPU -> false;
-            case GPU -> true;
-            case AUTO -> conf.containsKey("spark.task.resource.gpu.amount");
-        };
+    static boolean wantsGpu(DeviceRequest device, Map<String, String> conf) {
+        return device.resolve(conf).gpu();
     }
 
     static boolean isLocal(String master) {

@@ -2,7 +2,6 @@ package org.bg2vec.spark;
 
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.resource.ResourceInformation;
 import org.bg2vec.collective.Announcement;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.collective.CollectiveEndpoint;
@@ -11,11 +10,12 @@ import org.bg2vec.collective.PeerTable;
 import org.bg2vec.collective.Rendezvous;
 import org.bg2vec.collective.TcpCollective;
 import org.bg2vec.collective.TimedCollective;
-import org.bg2vec.djl.GpuLibraries;
+import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.progress.ProgressClient;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.TrainConfig;
+import org.bg2vec.train.WorkerEnvironment;
 import org.bg2vec.train.metrics.StepMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -61,12 +60,10 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
         int workers = ctx.getTaskInfos().length;
         TrainConfig config = TrainConfig.parse(s.configJson());
         String host = hostOf(ctx.getTaskInfos()[rank].address());
-        String gpu = GpuAssignment.choose(s.gpu(), gpuAddresses(ctx), s.localMode(), rank,
-                s.gpu() && s.localMode() ? ai.djl.util.cuda.CudaUtils.getGpuCount() : 0);
-        if (gpu != null) {
-            GpuLibraries.requireForThisProcess(workers > 1);
-        }
-        Collective collective = connect(ctx, rank, workers, host, gpu);
+        ComputeDevice device = GpuAssignment.forTask(ctx, s.gpu(), s.localMode(), workers > 1, "rank " + rank);
+        String gpu = !device.isGpu() ? null
+                : device.sparkAddress() != null ? device.sparkAddress() : Integer.toString(device.cudaOrdinal());
+        Collective collective = connect(ctx, rank, workers, host, gpu, device);
         TimedCollective timed = new TimedCollective(collective);
         Consumer<String> progress = rank == 0 ? ProgressClient.connect(s.progressHost(), s.progressPort(),
                 s.progressToken()) : line -> { };
@@ -79,7 +76,8 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
         };
         SimCseTrainer.Result result;
         try {
-            result = worker.train(config, timed, listener, s.hadoop().get());
+            result = worker.train(config, timed, listener, new WorkerEnvironment(s.hadoop().get(), device,
+                    ModelCaches.forThisExecutor(s.hadoop().get())));
         } catch (Throwable t) {
             timed.abort("rank " + rank + " (" + host + ") failed: " + t);
             throw t;
@@ -94,7 +92,8 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
                 timed.nanosInCollectives() / 1e9, times, result.adapterDir(), result.resumedFrom())).iterator();
     }
 
-    private Collective connect(BarrierTaskContext ctx, int rank, int workers, String host, String gpu) {
+    private Collective connect(BarrierTaskContext ctx, int rank, int workers, String host, String gpu,
+                               ComputeDevice device) {
         CollectiveEndpoint endpoint = CollectiveEndpoint.bind("0.0.0.0", 0);
         try {
             String secret = rank == 0 ? PeerTable.encodeSecret(PeerTable.newSecret()) : null;
@@ -107,20 +106,14 @@ final class TrainTask implements FlatMapFunction<Iterator<Integer>, WorkerSummar
                 return TcpCollective.connect(endpoint, table);
             }
             endpoint.close();
-            LOG.info("rank {} of {}: NCCL collective on {} GPU {}", rank, workers, host, gpu);
-            return NcclCollective.init(rank, workers, Rendezvous.ncclId(all), Integer.parseInt(gpu),
+            LOG.info("rank {} of {}: NCCL collective on {} {} (Spark GPU address {})", rank, workers, host, device,
+                    gpu);
+            return NcclCollective.init(rank, workers, Rendezvous.ncclId(all), device.cudaOrdinal(),
                     s.operationTimeout());
         } catch (RuntimeException | Error e) {
             endpoint.close();
             throw e;
         }
-    }
-
-    /** The task's Spark "gpu" resource addresses, or null. */
-    private static String[] gpuAddresses(BarrierTaskContext ctx) {
-        Map<String, ResourceInformation> resources = ctx.resourcesJMap();
-        ResourceInformation gpu = resources == null ? null : resources.get("gpu");
-        return gpu == null ? null : gpu.addresses();
     }
 
     /** "host:port" (or "[v6]:port") → host. */

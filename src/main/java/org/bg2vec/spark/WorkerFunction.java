@@ -1,9 +1,9 @@
 package org.bg2vec.spark;
 
-import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.TrainConfig;
+import org.bg2vec.train.WorkerEnvironment;
 
 import java.io.Serializable;
 
@@ -19,8 +19,9 @@ public interface WorkerFunction extends Serializable {
 
     /**
      * Trains this worker to the end and returns its result; throws on any failure (the task then
-     * aborts the collective, so the other workers fail fast).
+     * aborts the collective, so the other workers fail fast). {@code environment} holds the Hadoop
+     * configuration and the device the task was given.
      */
     SimCseTrainer.Result train(TrainConfig config, Collective collective, SimCseTrainer.StepListener listener,
-                               Configuration hadoop) throws Exception;
+                               WorkerEnvironment environment) throws Exception;
 }

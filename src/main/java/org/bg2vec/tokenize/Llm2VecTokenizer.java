@@ -19,10 +19,12 @@ import java.util.Map;
  * <p>DJL's tokenizer truncates to 512 and pads with id 0 unless told otherwise: we switch both off
  * and truncate/pad here, explicitly.
  *
- * <p>Difference from llm2vec: {@code LLM2Vec.tokenize} marks the last {@code n} positions of a row
- * as pooled, where {@code n} is the length of the text tokenized on its own (truncated to
- * {@code max_length}). When a text fills the whole row that count can include BOS; we cap it so
- * BOS, padding and the instruction are never pooled, in training and inference alike.
+ * <p>{@link #tokenize} is {@code LLM2Vec.tokenize} exactly: the row is BOS + the text with the instruction
+ * and without the separator, cut at the right end to {@code maxLength} ids; the last {@code n} positions are
+ * pooled, where {@code n} is the number of tokens of the text on its own, capped at {@code maxLength}. So a
+ * text longer than the row pools the whole row, BOS and instruction included, as llm2vec does (its
+ * embeddings are what users compare with). Training does not go through here: prepared rows are never cut,
+ * and {@link #collate} pools everything after BOS.
  */
 public final class Llm2VecTokenizer implements AutoCloseable {
 
@@ -101,21 +103,20 @@ public final class Llm2VecTokenizer implements AutoCloseable {
     }
 
     /**
-     * LLM2Vec's {@code tokenize}: each text may be {@code "instruction !@#$%^&*()text"}; the row holds
-     * instruction + text, and only the text's tokens are pooled.
+     * LLM2Vec's {@code tokenize}: each text may be {@code "instruction !@#$%^&*()text"}; the row holds the
+     * parts joined without the separator (cut to {@code maxLength} ids with BOS), and the last
+     * {@code min(tokens of the text part, maxLength)} positions are pooled. As in llm2vec the text part is what
+     * lies between the first and a second separator; a text without any separator is pooled whole (the form
+     * llm2vec's {@code encode} gives a text without instruction).
      */
     public TokenizedBatch tokenize(List<String> texts) {
         List<int[]> rows = new ArrayList<>(texts.size());
         int[] pooled = new int[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
-            String t = texts.get(i);
-            int sep = t.indexOf(INSTRUCTION_SEPARATOR);
-            String text = sep < 0 ? t : t.substring(sep + INSTRUCTION_SEPARATOR.length());
-            String original = sep < 0 ? t : t.substring(0, sep) + text;
-            int[] row = encodeIds(original);
-            rows.add(row);
-            int textTokens = Math.min(tok(text).length, maxLength);
-            pooled[i] = Math.min(textTokens, row.length - specialPrefix.length);
+            String[] parts = texts.get(i).split(java.util.regex.Pattern.quote(INSTRUCTION_SEPARATOR), -1);
+            String text = parts.length > 1 ? parts[1] : texts.get(i);
+            rows.add(encodeIds(String.join("", parts)));
+            pooled[i] = Math.min(tok(text).length, maxLength);
         }
         return LeftPaddingCollator.collate(rows, pooled, padId);
     }

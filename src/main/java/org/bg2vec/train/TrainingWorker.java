@@ -1,29 +1,30 @@
 package org.bg2vec.train;
 
-import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.Collective;
-import org.bg2vec.collective.DeviceCollective;
-import org.bg2vec.collective.TimedCollective;
-import org.bg2vec.djl.DjlRuntime;
+import org.apache.hadoop.conf.Configuration;
+import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.model.Pooling;
+import org.bg2vec.modelstore.ModelStore;
+import org.bg2vec.modelstore.ModelUris;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * One training worker with the real model: builds the LLM2Vec encoder the config describes and runs
- * {@link SimCseTrainer} on it. The base model ({@code model_name_or_path}, a local Hugging Face
- * directory) loads as float16 on a GPU when {@code precision} is {@code fp16}, else float32 (on the
- * GPU if there is one, else the CPU); the MNTP adapter ({@code peft_model_name_or_path}) is merged
+ * {@link SimCseTrainer} on it, on the device its task was given ({@link WorkerEnvironment#device()}: the
+ * Spark-assigned GPU or the CPU, never a silent fallback). The base model ({@code model_name_or_path}, a
+ * Hugging Face directory on any Hadoop file system, fetched into this host's model cache by
+ * {@link WorkerEnvironment#models()}) loads as float16 when {@code precision} is {@code fp16} (a GPU is required),
+ * else float32; the worker logs the device and element type in one line
+ * ({@code bg2vec device: rank 0 trains on gpu(3) [float16] ...}); the MNTP adapter ({@code peft_model_name_or_path}) is merged
  * into it; a new trainable LoRA ({@code lora_r}, {@code lora_alpha}, {@code lora_dropout} on q, k, v,
  * o, gate, up, down) is initialised from {@code seed}, so every worker starts from the same weights.
  * Attention is bidirectional when {@code bidirectional} is true, with {@code simcse_dropout} on the
@@ -42,11 +43,15 @@ public final class TrainingWorker {
 
     /** Builds the model of {@code config}, trains it as rank {@code collective.rank()} and closes it. */
     public static SimCseTrainer.Result run(TrainConfig config, Collective collective, SimCseTrainer.StepListener listener,
-                                           Configuration hadoop) throws IOException {
-        Path modelDir = modelDir(config);
+                                           WorkerEnvironment environment) throws IOException {
+        ModelStore models = environment.models();
+        Path modelDir = models.localDirectory(requireModel(config)).dir();
+        Path mntp = hasPeft(config) ? models.localDirectory(config.peftModelNameOrPath()).dir() : null;
         ModelFacts facts = ModelFacts.fromModelDir(modelDir);
-        try (Llm2VecAdapterEncoder encoder = load(config, options(config, collective.rank(), cudaDeviceOf(collective)))) {
-            return SimCseTrainer.run(config, encoder, loss(config), collective, facts, hadoop, listener);
+        EncoderOptions options = options(config, environment.device());
+        LOG.info(environment.device().logLine("rank " + collective.rank(), "trains", options.computeType()));
+        try (Llm2VecAdapterEncoder encoder = load(config, options, modelDir, mntp)) {
+            return SimCseTrainer.run(config, encoder, loss(config), collective, facts, environment.hadoop(), listener);
         }
     }
 
@@ -55,71 +60,93 @@ public final class TrainingWorker {
         return new HardNegativeLoss(config.lossScale());
     }
 
-    /** Where and in what element type the model runs under {@code config}. */
+    /** As {@link #options(TrainConfig, ComputeDevice)} on the CPU (the in-process tests and benchmarks). */
     static EncoderOptions options(TrainConfig config, int rank) {
-        return options(config, rank, -1);
+        return options(config, ComputeDevice.cpu());
+    }
+
+    /** Where and in what element type the model of {@code config} runs on {@code device}. */
+    static EncoderOptions options(TrainConfig config, ComputeDevice device) {
+        return new EncoderOptions(device.djl(), computeType(config.precision(), device.isGpu()),
+                Pooling.parse(config.poolingMode()), !config.bidirectional(), config.simcseDropout());
     }
 
     /**
-     * The CUDA device this worker's collective was built for (one GPU per worker: the Spark task's GPU), or
-     * -1 when the collective is not device-bound (CPU collective).
+     * The element type of the frozen base: float16 for {@code precision} fp16, which needs a GPU, else float32.
+     *
+     * @throws IllegalArgumentException for fp16 on the CPU (a configuration error, reported before training)
      */
-    static int cudaDeviceOf(Collective collective) {
-        Collective c = collective;
-        while (c instanceof TimedCollective t) {
-            c = t.delegate();
+    public static DataType computeType(TrainConfig.Precision precision, boolean gpu) {
+        if (precision == TrainConfig.Precision.FP16 && !gpu) {
+            throw new IllegalArgumentException("precision fp16 needs a GPU, but this run trains on the CPU"
+                    + " (--device cpu, or --device auto without spark.task.resource.gpu.amount): set \"precision\":"
+                    + " \"fp32\" to train on CPUs, or train on GPU executors (conf/spark-gpu.conf, --device gpu)");
         }
-        return c instanceof DeviceCollective d ? d.cudaDevice() : -1;
+        return precision == TrainConfig.Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
     }
 
-    /** As {@link #options(TrainConfig, int)}, on CUDA device {@code cudaDevice} when it is not -1. */
-    static EncoderOptions options(TrainConfig config, int rank, int cudaDevice) {
-        boolean gpu = cudaDevice >= 0 || DjlRuntime.engine().getGpuCount() > 0;
-        boolean fp16 = config.precision() == TrainConfig.Precision.FP16;
-        if (fp16 && !gpu && rank == 0) {
-            LOG.warn("precision fp16 needs a GPU and none is visible: training in float32 on the CPU");
+    /**
+     * The config with {@code model_name_or_path} and {@code peft_model_name_or_path} (those that are set) as
+     * qualified URIs, checked to be model directories: resolved on the driver before any task starts (a relative
+     * path means the driver's).
+     *
+     * @throws IllegalArgumentException naming the key and what is missing
+     */
+    public static TrainConfig withQualifiedModelPaths(TrainConfig config, Configuration hadoop) {
+        TrainConfig c = config;
+        String model = config.modelNameOrPath();
+        if (model != null && !model.isBlank()) {
+            c = c.with("model_name_or_path", ModelUris.requireDirectory(model, "model_name_or_path", "config.json",
+                    hadoop));
         }
-        Device device = cudaDevice >= 0 ? Device.gpu(cudaDevice) : gpu ? Device.gpu() : Device.cpu();
-        DataType type = fp16 && gpu ? DataType.FLOAT16 : DataType.FLOAT32;
-        return new EncoderOptions(device, type, Pooling.parse(config.poolingMode()), !config.bidirectional(),
-                config.simcseDropout());
+        if (hasPeft(config)) {
+            c = c.with("peft_model_name_or_path", ModelUris.requireDirectory(config.peftModelNameOrPath(),
+                    "peft_model_name_or_path", "adapter_config.json", hadoop));
+        }
+        return c;
     }
 
-    /** The encoder of {@code config} with its MNTP adapter merged and a fresh trainable LoRA attached. */
+    /** As {@link #load(TrainConfig, EncoderOptions, Path, Path)} with the config's local paths (tests). */
     static Llm2VecAdapterEncoder load(TrainConfig config, EncoderOptions options) throws IOException {
-        Path modelDir = modelDir(config);
+        ModelStore local = ModelStore.withDefaults(new Configuration());
+        return load(config, options, local.localDirectory(requireModel(config)).dir(),
+                hasPeft(config) ? local.localDirectory(config.peftModelNameOrPath()).dir() : null);
+    }
+
+    /**
+     * The encoder of {@code config} with its MNTP adapter merged and a fresh trainable LoRA attached.
+     *
+     * @param modelDir the local copy of {@code model_name_or_path}
+     * @param mntpDir  the local copy of {@code peft_model_name_or_path}, or null
+     */
+    static Llm2VecAdapterEncoder load(TrainConfig config, EncoderOptions options, Path modelDir, Path mntpDir)
+            throws IOException {
         MistralEncoder encoder = MistralEncoder.load(modelDir, options);
         try {
-            if (config.peftModelNameOrPath() != null && !config.peftModelNameOrPath().isBlank()) {
-                Path adapter = Path.of(config.peftModelNameOrPath());
-                if (!Files.isDirectory(adapter)) {
-                    throw new IOException("peft_model_name_or_path " + adapter
-                            + " is not a local directory (the MNTP adapter: adapter_config.json + adapter_model.safetensors)");
-                }
-                encoder.mergeAdapter(adapter);
+            if (mntpDir != null) {
+                encoder.mergeAdapter(mntpDir);
             }
+            String base = ModelUris.display(config.modelNameOrPath());
             LoraConfig lora = new LoraConfig(config.loraR(), config.loraAlpha(), config.loraDropout(), TARGET_MODULES,
-                    config.modelNameOrPath());
+                    base);
             encoder.newTrainableAdapter(lora, config.seed());
-            return new Llm2VecAdapterEncoder(encoder, config.modelNameOrPath(), config.poolingMode(),
-                    config.maxSeqLength());
+            return new Llm2VecAdapterEncoder(encoder, base, config.poolingMode(), config.maxSeqLength());
         } catch (IOException | RuntimeException e) {
             encoder.close();
             throw e;
         }
     }
 
-    private static Path modelDir(TrainConfig config) throws IOException {
+    private static boolean hasPeft(TrainConfig config) {
+        return config.peftModelNameOrPath() != null && !config.peftModelNameOrPath().isBlank();
+    }
+
+    private static String requireModel(TrainConfig config) {
         String name = config.modelNameOrPath();
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("model_name_or_path is not set: point it at a local Hugging Face model"
-                    + " directory (config.json, model.safetensors, tokenizer.json)");
+            throw new IllegalArgumentException("model_name_or_path is not set: point it at a Hugging Face model"
+                    + " directory (config.json, *.safetensors, tokenizer.json) on any Hadoop file system");
         }
-        Path dir = Path.of(name);
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("model_name_or_path " + name + " is not a local directory; copy the model"
-                    + " (config.json, *.safetensors, tokenizer.json) to every worker and point the config at it");
-        }
-        return dir;
+        return name;
     }
 }

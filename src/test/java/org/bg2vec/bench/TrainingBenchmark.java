@@ -74,7 +74,7 @@ public final class TrainingBenchmark {
         List<double[]> perStep = new ArrayList<>();
         SimCseTrainer.Result r = TrainingWorker.run(config, new SingleProcessCollective(),
                 (rank, m) -> perStep.add(new double[]{m.wallSeconds(), m.tokens()}),
-                new org.apache.hadoop.conf.Configuration());
+                org.bg2vec.train.WorkerEnvironment.cpu(new org.apache.hadoop.conf.Configuration()));
         double[] times = perStep.stream().skip(1).mapToDouble(s -> s[0]).sorted().toArray(); // step 1 warms up
         double median = times[times.length / 2];
         double tokens = perStep.get(perStep.size() - 1)[1];

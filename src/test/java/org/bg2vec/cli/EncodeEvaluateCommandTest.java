@@ -1,5 +1,6 @@
 package org.bg2vec.cli;
 
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.eval.EvalDatasets;
 import org.bg2vec.eval.EvaluateSpec;
@@ -66,9 +67,10 @@ class EncodeEvaluateCommandTest {
         new CommandLine(cmd).parseArgs("--model", "m", "--adapter", "a", "--data", "prepared", "--pairs",
                 "triples.csv", "--output", "report", "--batch-size", "4");
         EvaluateSpec spec = cmd.spec();
-        assertEquals(new EvaluateSpec("prepared", "triples.csv", "report", 4, EvalDatasets.DEFAULT_MAX_UNIFORMITY),
+        assertEquals(new EvaluateSpec("prepared", "triples.csv", "report", 4, EvalDatasets.DEFAULT_MAX_UNIFORMITY,
+                DeviceRequest.AUTO),
                 spec);
-        assertEquals(512, cmd.maxLength);
+        assertNull(cmd.models.maxLength, "no --max-length: the models' llm2vec_config.json decides");
     }
 
     @Test

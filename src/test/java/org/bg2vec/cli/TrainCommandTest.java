@@ -49,6 +49,16 @@ class TrainCommandTest {
         assertEquals(2, run(new StringWriter(), err, "train", "--config", "conf/tiny-simcse.json",
                 "--set", "learning_rate=\"fast\""));
         assertTrue(err.toString().contains("learning_rate"), err.toString());
+
+        for (String device : List.of("cpu", "auto")) { // auto without spark.task.resource.gpu.amount is the CPU
+            err = new StringWriter();
+            assertEquals(2, run(new StringWriter(), err, "train", "--config", "conf/tiny-simcse.json",
+                    "--set", "precision=fp16", "--device", device));
+            assertTrue(err.toString().contains("precision fp16 needs a GPU"), err.toString());
+        }
+        err = new StringWriter();
+        assertEquals(2, run(new StringWriter(), err, "train", "--config", "conf/tiny-simcse.json", "--device", "cuda"));
+        assertTrue(err.toString().contains("--device must be cpu, gpu or auto, got 'cuda'"), err.toString());
         assertTrue(SparkSession.getDefaultSession().isEmpty(), "no Spark session was started");
     }
 

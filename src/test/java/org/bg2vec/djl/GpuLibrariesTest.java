@@ -127,11 +127,12 @@ class GpuLibrariesTest {
 
         GpuLibrariesException e = assertThrows(GpuLibrariesException.class, () -> checker(env).check(true));
 
-        assertEquals(3, e.problems().size(), e.getMessage());
+        assertEquals(4, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith("PYTORCH_FLAVOR is not set"), e.getMessage());
         assertTrue(e.problems().get(1).startsWith("PYTORCH_VERSION=2.5.1 but DJL 0.36.0's JNI is built for "
                 + "PyTorch 2.7.1"), e.getMessage());
         assertTrue(e.problems().get(2).startsWith("libnccl.so.2 not found"), e.getMessage());
+        assertTrue(e.problems().get(3).startsWith("libcudart.so.12 not found"), e.getMessage());
     }
 
     @Test
@@ -234,18 +235,27 @@ class GpuLibrariesTest {
         Path lib = libtorchDir(site.resolve("torch/lib"), true);
         Path ncclDir = Files.createDirectories(tmp.resolve("nccl/lib"));
         Files.writeString(ncclDir.resolve("libnccl.so.2"), "fake");
+        Path cudaDir = Files.createDirectories(tmp.resolve("cuda/lib64"));
+        Files.writeString(cudaDir.resolve("libcudart.so.12"), "fake");
 
         Map<String, String> env = gpuEnv(lib);
-        env.put("LD_LIBRARY_PATH", tmp.resolve("cuda/lib64") + "::" + ncclDir);
-        assertEquals(ncclDir.resolve("libnccl.so.2"), checker(env).check(true).ncclLibrary().orElseThrow());
+        env.put("LD_LIBRARY_PATH", cudaDir + "::" + ncclDir);
+        GpuLibraries.Found found = checker(env).check(true);
+        assertEquals(ncclDir.resolve("libnccl.so.2"), found.ncclLibrary().orElseThrow());
+        assertEquals(cudaDir.resolve("libcudart.so.12"), found.cudartLibrary().orElseThrow());
 
         Map<String, String> pipEnv = gpuEnv(lib);
         Path pipNccl = Files.createDirectories(site.resolve("nvidia/nccl/lib"));
         Files.writeString(pipNccl.resolve("libnccl.so.2"), "fake");
-        assertEquals(pipNccl.resolve("libnccl.so.2"), checker(pipEnv).check(true).ncclLibrary().orElseThrow());
+        Path pipCudart = Files.createDirectories(site.resolve("nvidia/cuda_runtime/lib"));
+        Files.writeString(pipCudart.resolve("libcudart.so.12"), "fake");
+        GpuLibraries.Found pip = checker(pipEnv).check(true);
+        assertEquals(pipNccl.resolve("libnccl.so.2"), pip.ncclLibrary().orElseThrow());
+        assertEquals(pipCudart.resolve("libcudart.so.12"), pip.cudartLibrary().orElseThrow());
 
         Map<String, String> explicitEnv = gpuEnv(lib);
         explicitEnv.put("BG2VEC_NCCL_LIBRARY", ncclDir.toString());
+        explicitEnv.put("LD_LIBRARY_PATH", cudaDir.toString());
         assertEquals(ncclDir.resolve("libnccl.so.2"),
                 checker(explicitEnv).check(true).ncclLibrary().orElseThrow());
     }
@@ -262,14 +272,51 @@ class GpuLibrariesTest {
         assertTrue(e.problems().get(0).contains("LD_LIBRARY_PATH"), e.getMessage());
 
         Files.writeString(system.resolve("libnccl.so.2"), "fake");
+        Files.writeString(system.resolve("libcudart.so.12"), "fake");
         assertEquals(system.resolve("libnccl.so.2"),
                 checker(gpuEnv(lib), props, List.of(system)).check(true).ncclLibrary().orElseThrow());
+    }
+
+    @Test
+    void theCudaRuntimeIsCheckedWithNcclAndAMissingOneSaysWhereItLooked() throws IOException {
+        Path lib = libtorchDir(tmp.resolve("libtorch/lib"), true);
+        Path ncclDir = Files.createDirectories(tmp.resolve("nccl"));
+        Files.writeString(ncclDir.resolve("libnccl.so.2"), "fake");
+        Map<String, String> env = gpuEnv(lib);
+        env.put("LD_LIBRARY_PATH", ncclDir.toString());
+
+        GpuLibrariesException e = assertThrows(GpuLibrariesException.class, () -> checker(env).check(true));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("libcudart.so.12 not found"), e.getMessage());
+        assertTrue(e.problems().get(0).contains(ncclDir.toString()), e.getMessage());
+        assertTrue(checker(env).check(false).cudartLibrary().isEmpty(), "one GPU worker needs no NCCL nor cudart");
+    }
+
+    @Test
+    void ldSoConfDirectoriesCountAsSystemDirectories() throws IOException {
+        Path etc = Files.createDirectories(tmp.resolve("etc/ld.so.conf.d"));
+        Path cuda = Files.createDirectories(tmp.resolve("usr/local/cuda-12.8/targets/x86_64-linux/lib"));
+        Files.writeString(tmp.resolve("etc/ld.so.conf"), "# system\ninclude " + etc + "/*.conf\n/opt/extra/lib\n");
+        Files.writeString(etc.resolve("988_cuda-12.conf"), cuda + "   # CUDA\n");
+        Files.writeString(etc.resolve("ignored.txt"), "/not/read\n");
+
+        List<Path> dirs = GpuLibraries.systemLibraryDirs(tmp.resolve("etc/ld.so.conf"));
+        assertTrue(dirs.containsAll(GpuLibraries.SYSTEM_LIBRARY_DIRS), dirs.toString());
+        assertTrue(dirs.contains(cuda) && dirs.contains(Path.of("/opt/extra/lib")), dirs.toString());
+        assertFalse(dirs.contains(Path.of("/not/read")), dirs.toString());
+        assertTrue(dirs.indexOf(cuda) < dirs.indexOf(Path.of("/usr/local/cuda/lib64")), "the linker's own list first");
+        List<Path> plain = new java.util.ArrayList<>(GpuLibraries.SYSTEM_LIBRARY_DIRS);
+        plain.addAll(GpuLibraries.CUDA_LIBRARY_DIRS);
+        assertEquals(plain, GpuLibraries.systemLibraryDirs(tmp.resolve("missing.conf")));
     }
 
     @Test
     void explicitNcclSettingThatDoesNotExistIsAnError() throws IOException {
         Map<String, String> env = gpuEnv(libtorchDir(tmp.resolve("lib"), true));
         env.put("BG2VEC_NCCL_LIBRARY", tmp.resolve("nowhere/libnccl.so.2").toString());
+        Path cudaDir = Files.createDirectories(tmp.resolve("cuda"));
+        Files.writeString(cudaDir.resolve("libcudart.so.12"), "fake");
+        env.put("LD_LIBRARY_PATH", cudaDir.toString());
 
         GpuLibrariesException e = assertThrows(GpuLibrariesException.class, () -> checker(env).check(true));
 

@@ -30,8 +30,13 @@ public final class HashingEmbedder implements TextEmbedder {
 
     /** Serializable factory, value-equal by (dimension, seed). */
     public record Factory(int dimension, int seed) implements TextEmbedderFactory {
-        @Override
+        /** Opens on the CPU (the hashing embedder has no device nor model files). */
         public TextEmbedder open() {
+            return open(org.bg2vec.djl.ComputeDevice.cpu(), null);
+        }
+
+        @Override
+        public TextEmbedder open(org.bg2vec.djl.ComputeDevice device, org.bg2vec.modelstore.ModelStore models) {
             OPENS.computeIfAbsent(this, f -> new AtomicInteger()).incrementAndGet();
             return new HashingEmbedder(dimension, seed);
         }

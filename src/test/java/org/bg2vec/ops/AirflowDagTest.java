@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -73,6 +74,118 @@ class AirflowDagTest {
                 new ObjectMapper().convertValue(out.get("tasks"), Map.class));
         assertEquals(List.of("prepare", "train", "evaluate"),
                 new ObjectMapper().convertValue(out.get("chain"), List.class));
+    }
+
+    /**
+     * Runs the DAG file with stand-ins for Airflow's classes, renders its templates for dump 20250101 run on
+     * 2025-01-05, calls the train task's config writer, and prints the rendered tasks and the written config.
+     */
+    private JsonNode renderedDag(Map<String, String> env) throws IOException {
+        String code = """
+                import json, sys, types
+                OPS = {}
+                def render(t):
+                    return (t.replace("{{ params.dump_date or data_interval_end.strftime('%%Y%%m01') }}", "20250101")
+                             .replace("{{ ds_nodash }}", "20250105"))
+                class Op:
+                    def __init__(self, **kw):
+                        self.kw = kw
+                        OPS[kw['task_id']] = self
+                    def __rshift__(self, other):
+                        return other
+                    def render_template(self, t, context):
+                        return render(t)
+                class Dag:
+                    def __init__(self, **kw):
+                        pass
+                    def __enter__(self):
+                        return self
+                    def __exit__(self, *a):
+                        return False
+                mods = {n: types.ModuleType(n) for n in ['airflow', 'airflow.models', 'airflow.models.param',
+                        'airflow.providers', 'airflow.providers.apache', 'airflow.providers.apache.spark',
+                        'airflow.providers.apache.spark.operators', 'airflow.providers.apache.spark.operators.spark_submit']}
+                mods['airflow'].DAG = Dag
+                mods['airflow.models.param'].Param = lambda *a, **k: None
+                mods['airflow.providers.apache.spark.operators.spark_submit'].SparkSubmitOperator = Op
+                sys.modules.update(mods)
+                ns = {'__name__': 'bg2vec_retrain'}
+                exec(compile(open('%s', encoding='utf-8').read(), 'dag', 'exec'), ns)
+                ns['write_train_config']({'task': OPS['train']})
+                with open(render(ns['TRAIN_CONFIG']), encoding='utf-8') as f:
+                    config = json.load(f)
+                print(json.dumps({'config': config,
+                                  'args': {t: [render(a) for a in op.kw['application_args']] for t, op in OPS.items()},
+                                  'conf': {t: op.kw.get('conf') or {} for t, op in OPS.items()}}))
+                """.formatted(DAG);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("PYTHONPYCACHEPREFIX", tmp.toString());
+        all.put("BG2VEC_HOME", Shell.ROOT.toString());
+        all.put("BG2VEC_LOCAL_RUN_DIR", tmp.resolve("runs").toString());
+        List<String> defaults = List.of("BG2VEC_DATA_ROOT", "BG2VEC_DUMP_ROOT", "BG2VEC_BASE_MODEL", "BG2VEC_MNTP_ADAPTER",
+                "BG2VEC_TOKENIZER", "BG2VEC_GPU_WORKERS", "BG2VEC_GPU_DISCOVERY_SCRIPT", "BG2VEC_GPU_FILES",
+                "BG2VEC_EXECUTOR_POD_TEMPLATE", "BG2VEC_MODEL_CACHE", "BG2VEC_TRAIN_CONFIG", "BG2VEC_JAR");
+        Shell.Result r = Shell.run(List.of("python3", "-c", code), all,
+                defaults.stream().filter(k -> !env.containsKey(k)).toList());
+        assertEquals(0, r.exit(), r.both());
+        return new ObjectMapper().readTree(r.stdout());
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String after(List<String> args, String option) {
+        return args.get(args.indexOf(option) + 1);
+    }
+
+    @Test
+    void theDagTheExampleConfigAndClusterMdShowOneLayout() throws IOException {
+        JsonNode dag = renderedDag(Map.of());
+        JsonNode example = new ObjectMapper().readTree(Shell.ROOT.resolve("conf/bg2vec-simcse.json").toFile());
+        assertEquals(example, dag.get("config"),
+                "conf/bg2vec-simcse.json is exactly the config the DAG writes for dump 20250101 run on 2025-01-05");
+
+        List<String> prepare = strings(dag.get("args").get("prepare"));
+        List<String> train = strings(dag.get("args").get("train"));
+        List<String> evaluate = strings(dag.get("args").get("evaluate"));
+        String model = example.get("model_name_or_path").asText();
+        assertEquals(example.get("train_data").asText(), after(prepare, "--output"));
+        assertEquals(model + "/tokenizer.json", after(prepare, "--tokenizer"));
+        assertEquals(List.of("--workers", "4", "--device", "gpu"), train.subList(3, 7));
+        assertEquals(model, after(evaluate, "--model"));
+        assertEquals(example.get("peft_model_name_or_path").asText(), after(evaluate, "--base-adapter"));
+        assertEquals(example.get("output_dir").asText() + "/adapter", after(evaluate, "--adapter"));
+        assertEquals(example.get("train_data").asText(), after(evaluate, "--data"));
+
+        String clusterMd = Files.readString(Shell.ROOT.resolve("src/site/markdown/cluster.md"), StandardCharsets.UTF_8);
+        assertTrue(clusterMd.contains("## First GPU run"), "cluster.md has a First GPU run section");
+        for (String path : List.of(after(prepare, "--input"), after(prepare, "--index"), after(prepare, "--tokenizer"),
+                model, example.get("peft_model_name_or_path").asText(), example.get("train_data").asText(),
+                example.get("checkpoint_dir").asText(), after(evaluate, "--adapter"), after(evaluate, "--output"))) {
+            assertTrue(clusterMd.contains(path), "cluster.md does not show the DAG's path " + path);
+        }
+        assertEquals("./getGpusResources.sh",
+                dag.get("conf").get("train").get("spark.executor.resource.gpu.discoveryScript").asText());
+    }
+
+    @Test
+    void theDiscoveryScriptPodTemplateAndModelCacheAreSetFromTheDeployment() throws IOException {
+        JsonNode dag = renderedDag(Map.of("BG2VEC_GPU_DISCOVERY_SCRIPT", "/opt/bg2vec/conf/getGpusResources.sh",
+                "BG2VEC_GPU_FILES", "", "BG2VEC_EXECUTOR_POD_TEMPLATE", "/opt/bg2vec/conf/k8s/executor-gpu-pod-template.yaml",
+                "BG2VEC_MODEL_CACHE", "/var/cache/bg2vec-models", "BG2VEC_MNTP_ADAPTER", ""));
+        for (String task : List.of("train", "evaluate")) {
+            JsonNode conf = dag.get("conf").get(task);
+            assertEquals("/opt/bg2vec/conf/getGpusResources.sh",
+                    conf.get("spark.executor.resource.gpu.discoveryScript").asText(), task);
+            assertEquals("/opt/bg2vec/conf/k8s/executor-gpu-pod-template.yaml",
+                    conf.get("spark.kubernetes.executor.podTemplateFile").asText(), task);
+            assertEquals("/var/cache/bg2vec-models", conf.get("spark.executorEnv.BG2VEC_MODEL_CACHE").asText(), task);
+        }
+        assertTrue(dag.get("config").path("peft_model_name_or_path").isMissingNode(), "no MNTP adapter configured");
+        assertTrue(!strings(dag.get("args").get("evaluate")).contains("--base-adapter"));
     }
 
     @Test

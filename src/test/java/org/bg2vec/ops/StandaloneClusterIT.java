@@ -2,6 +2,7 @@ package org.bg2vec.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.spark.PrepareJob;
 import org.bg2vec.spark.TrainJob;
@@ -129,7 +130,7 @@ class StandaloneClusterIT {
         // the reference: one worker, uninterrupted, in this JVM
         Path single = tmp.resolve("one-worker");
         TrainJob.run("local[1]", Map.of("spark.ui.enabled", "false"), config(model, data, single).with("workers", 1),
-                new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(30), Duration.ofSeconds(60),
                         Duration.ofSeconds(60)), TrainingWorker::run);
         float[] one = RealTraining.adapter(single.resolve("adapter"));
         float[] two = RealTraining.adapter(out.resolve("adapter"));

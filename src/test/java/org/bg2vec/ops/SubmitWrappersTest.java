@@ -76,6 +76,18 @@ class SubmitWrappersTest {
     }
 
     @Test
+    void evaluateRunsOnGpuExecutorsLikeTrain() throws IOException {
+        Shell.Result r = wrapper("evaluate.sh", "--master", "yarn", "--model", "hdfs:///models/m", "--data", "d",
+                "--output", "o");
+
+        assertEquals(0, r.exit(), r.both());
+        List<String> args = args(r);
+        assertEquals(Shell.ROOT.resolve("conf/spark-gpu.conf").toString(), args.get(args.indexOf("--properties-file") + 1));
+        assertEquals(Shell.ROOT.resolve("conf/getGpusResources.sh").toString(), args.get(args.indexOf("--files") + 1));
+        assertTrue(props(r).contains("spark.task.resource.gpu.amount=1"), r.stdout());
+    }
+
+    @Test
     void prepareHasNoDefaultPropertiesAndKeepsItsOwnConfOptions() throws IOException {
         Shell.Result r = wrapper("prepare.sh", "--input", "hdfs:///d/x.xml.bz2", "--master", "local[2]",
                 "--deploy-mode", "client", "--conf", "spark.sql.shuffle.partitions=8", "--tokenizer", "t.json");

@@ -6,6 +6,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.Encoder;
@@ -114,7 +115,7 @@ class EncodeJobTest {
         HashingEmbedder.Factory factory = new HashingEmbedder.Factory(24, 101);
         Path out = dir.resolve("out");
         EncodeJob.Result r = EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "text",
-                List.of(), out.toString(), false, options, 7), factory);
+                List.of(), out.toString(), false, options, 7, DeviceRequest.CPU), factory);
 
         assertEquals(1, HashingEmbedder.OPENS.get(factory).get(), "one embedder per JVM for 3 partitions");
         assertEquals(40, r.rows());
@@ -149,7 +150,7 @@ class EncodeJobTest {
         assertEquals(2, spark.read().json(in.toString()).javaRDD().getNumPartitions());
         Path out = dir.resolve("out");
         EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.JSONL, "text", List.of("id"),
-                out.toString(), false, options, EncodeSpec.DEFAULT_SORT_WINDOW), factory);
+                out.toString(), false, options, EncodeSpec.DEFAULT_SORT_WINDOW, DeviceRequest.CPU), factory);
 
         assertEquals(List.of("id", "embedding"), Arrays.asList(spark.read().parquet(out.toString()).columns()));
         float[][] expected = new Encoder(factory.open(), options).encode(texts);
@@ -175,15 +176,31 @@ class EncodeJobTest {
         HashingEmbedder.Factory factory = new HashingEmbedder.Factory(8, 303);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "body", List.of(),
-                        dir.resolve("o1").toString(), false, options, 10), factory));
+                        dir.resolve("o1").toString(), false, options, 10, DeviceRequest.CPU), factory));
         assertTrue(e.getMessage().contains("no text column 'body'; columns found: id, lang, text"), e.getMessage());
 
         Path existing = Files.createDirectories(dir.resolve("o2"));
         Files.writeString(existing.resolve("keep.txt"), "user data");
         assertThrows(IllegalArgumentException.class,
                 () -> EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "text", List.of(),
-                        existing.toString(), false, options, 10), factory));
+                        existing.toString(), false, options, 10, DeviceRequest.CPU), factory));
         assertEquals("user data", Files.readString(existing.resolve("keep.txt")));
+    }
+
+    @Test
+    void aGpuRequestWithoutAGpuFailsTheTasksWithTheReasonInsteadOfRunningOnTheCpu(@TempDir Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.bg2vec.djl.DjlRuntime.engine().getGpuCount() == 0,
+                "this machine has a GPU");
+        Path in = writeInput(dir, texts(), 2, TableFormat.PARQUET);
+        HashingEmbedder.Factory factory = new HashingEmbedder.Factory(8, 505);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> EncodeJob.run(spark, new EncodeSpec(
+                in.toString(), TableFormat.PARQUET, "text", List.of(), dir.resolve("out").toString(), false,
+                new EncodeOptions(4, false, null), 10, DeviceRequest.GPU), factory));
+        String m = String.valueOf(e.getMessage());
+        assertTrue(m.contains("GpuUnavailableException: a GPU was requested for embedding task"), m);
+        assertTrue(m.contains("no GPU address from Spark: local mode"), m);
+        assertEquals(null, HashingEmbedder.OPENS.get(factory), "no embedder was opened, on any device");
+        assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
     }
 
     @Test
@@ -196,7 +213,7 @@ class EncodeJobTest {
         HashingEmbedder.Factory factory = new HashingEmbedder.Factory(8, 404);
         Path out = dir.resolve("out");
         EncodeJob.Result r = EncodeJob.run(spark, new EncodeSpec(csv.toString(), TableFormat.CSV, "text", List.of(),
-                out.toString(), false, new EncodeOptions(2, false, null), 100), factory);
+                out.toString(), false, new EncodeOptions(2, false, null), 100, DeviceRequest.CPU), factory);
         assertEquals(3, r.rows());
         assertEquals(1, r.blankTexts());
         Map<String, float[]> byDoc = new HashMap<>();

@@ -2,12 +2,16 @@ package org.bg2vec.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.HashingEmbedder;
+import org.bg2vec.encode.TextEmbedder;
+import org.bg2vec.encode.TextEmbedderFactory;
 import org.bg2vec.eval.AlignmentUniformity;
 import org.bg2vec.eval.EvalReport;
 import org.bg2vec.eval.EvaluateSpec;
@@ -108,7 +112,7 @@ class EvaluateJobTest {
         HashingEmbedder.Factory base = new HashingEmbedder.Factory(16, 1);
         HashingEmbedder.Factory trained = new HashingEmbedder.Factory(64, 2);
         EvalReport report = EvaluateJob.run(spark,
-                new EvaluateSpec(data.toString(), triples.toString(), out.toString(), 4, 1000),
+                new EvaluateSpec(data.toString(), triples.toString(), out.toString(), 4, 1000, DeviceRequest.CPU),
                 List.of(new Evaluation.Model("base", base), new Evaluation.Model("trained", trained)));
 
         // direct computation: 11 usable pages (page 7's lead is blank), title i -> lead i
@@ -165,6 +169,89 @@ class EvaluateJobTest {
         assertEquals(2 * ReportChart.HEIGHT, png.getHeight(), "one chart per dataset, stacked vertically");
     }
 
+    /** A hashing embedder that refuses to run outside a Spark task and records the tasks it ran in. */
+    record TaskOnlyFactory(int dimension, int seed) implements TextEmbedderFactory {
+        static final java.util.Set<String> TASKS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private static TaskContext task(String what) {
+            TaskContext ctx = TaskContext.get();
+            if (ctx == null) {
+                throw new IllegalStateException(what + " outside a Spark task, on thread "
+                        + Thread.currentThread().getName());
+            }
+            return ctx;
+        }
+
+        @Override
+        public TextEmbedder open(org.bg2vec.djl.ComputeDevice device, org.bg2vec.modelstore.ModelStore models) {
+            task("model loaded");
+            HashingEmbedder h = new HashingEmbedder(dimension, seed);
+            return new TextEmbedder() {
+                @Override
+                public int dimension() {
+                    return dimension;
+                }
+
+                @Override
+                public float[][] embed(List<String> texts) {
+                    TaskContext ctx = task("texts embedded");
+                    TASKS.add(dimension + "/stage " + ctx.stageId() + "/partition " + ctx.partitionId());
+                    return h.embed(texts);
+                }
+
+                @Override
+                public void close() {
+                    h.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void theEmbeddingRunsAsSparkTasksAndGivesTheInProcessNumbers(@TempDir Path dir) throws Exception {
+        Path data = writePrepared(dir);
+        EvaluateSpec spec = new EvaluateSpec(data.toString(), null, dir.resolve("r").toString(), 3, 1000,
+                DeviceRequest.CPU);
+        TaskOnlyFactory.TASKS.clear();
+        EvalReport onExecutors = EvaluateJob.run(spark, spec, List.of(
+                new Evaluation.Model("base", new TaskOnlyFactory(16, 1)),
+                new Evaluation.Model("trained", new TaskOnlyFactory(64, 2))));
+
+        // local[2]: two partitions per model, each a task that embedded its texts
+        assertEquals(4, TaskOnlyFactory.TASKS.size(), TaskOnlyFactory.TASKS.toString());
+        assertEquals(2, TaskOnlyFactory.TASKS.stream().filter(t -> t.startsWith("16/")).count());
+        EvalReport inProcess = new Evaluation(3).run(EvaluateJob.load(spark, spec), List.of(
+                new Evaluation.Model("base", new HashingEmbedder.Factory(16, 1)),
+                new Evaluation.Model("trained", new HashingEmbedder.Factory(64, 2))));
+        assertEquals(inProcess.datasets(), onExecutors.datasets(), "the same numbers as embedding in the driver");
+    }
+
+    @Test
+    void theReportNamesTheEffectiveSettingsOfEachModel(@TempDir Path dir) throws Exception {
+        Path data = writePrepared(dir);
+        Path model = dir.resolve("model");
+        org.bg2vec.model.RandomCheckpoint.write(org.bg2vec.model.ModelPreset.TINY, MistralEncodeJobTest.LLAMA2, "<s>",
+                "</s>", 3L, model);
+        Path adapter = dir.resolve("adapter");
+        try (org.bg2vec.model.MistralEncoder enc = org.bg2vec.model.MistralEncoder.load(model,
+                org.bg2vec.model.EncoderOptions.cpu())) {
+            enc.newTrainableAdapter(new org.bg2vec.model.LoraConfig(2, 4, 0.0, List.of("q_proj"), "m"), 1L);
+            enc.saveAdapter(adapter);
+        }
+        Files.writeString(adapter.resolve("llm2vec_config.json"), "{\"max_length\": 16, \"pooling_mode\": \"mean\"}");
+        Path out = dir.resolve("report");
+        EvaluateJob.run(spark, new EvaluateSpec(data.toString(), null, out.toString(), 4, 100, DeviceRequest.CPU),
+                List.of(new Evaluation.Model("base", org.bg2vec.encode.EmbedderFactories.forModel(model, null)),
+                        new Evaluation.Model("trained", org.bg2vec.encode.EmbedderFactories.forModel(model, adapter))));
+        JsonNode settings = new ObjectMapper().readTree(out.resolve(ReportFiles.JSON).toFile()).get("settings");
+        assertEquals(512, settings.get("base").get("max_length").asInt(), "no llm2vec_config.json: llm2vec's default");
+        assertEquals(16, settings.get("trained").get("max_length").asInt());
+        assertTrue(settings.get("trained").get("source").asText().endsWith("llm2vec_config.json of file:" + adapter),
+                settings.toString());
+        String md = Files.readString(out.resolve(ReportFiles.MARKDOWN));
+        assertTrue(md.contains("- **trained**: model `file:" + model + "`") && md.contains("max length `16`"), md);
+    }
+
     @Test
     void validationWithoutLeadColumnIsAClearError(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("prepared");
@@ -174,7 +261,7 @@ class EvaluateJobTest {
                         .add("positive", DataTypes.StringType))
                 .write().parquet(data.resolve("validation").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(spark,
-                new EvaluateSpec(data.toString(), null, dir.resolve("r").toString(), 4, 100),
+                new EvaluateSpec(data.toString(), null, dir.resolve("r").toString(), 4, 100, DeviceRequest.CPU),
                 List.of(new Evaluation.Model("base", new HashingEmbedder.Factory(8, 1)))));
         assertTrue(e.getMessage().contains("lacks column(s) lead; columns found: sample_id, page_id, title, query, "
                 + "positive"), e.getMessage());
@@ -183,7 +270,7 @@ class EvaluateJobTest {
     @Test
     void missingDataPathIsAClearError(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(spark,
-                new EvaluateSpec(dir.resolve("nope").toString(), null, dir.resolve("r").toString(), 4, 100),
+                new EvaluateSpec(dir.resolve("nope").toString(), null, dir.resolve("r").toString(), 4, 100, DeviceRequest.CPU),
                 List.of(new Evaluation.Model("base", new HashingEmbedder.Factory(8, 1)))));
         assertTrue(e.getMessage().contains("evaluation data not found"), e.getMessage());
     }
@@ -196,7 +283,7 @@ class EvaluateJobTest {
                 + "река,Дунав е река\n"
                 + ",без заявка\n");
         EvalReport report = EvaluateJob.run(spark,
-                new EvaluateSpec(csv.toString(), null, dir.resolve("r").toString(), 4, 100),
+                new EvaluateSpec(csv.toString(), null, dir.resolve("r").toString(), 4, 100, DeviceRequest.CPU),
                 List.of(new Evaluation.Model("base", new HashingEmbedder.Factory(16, 5))));
         assertEquals(1, report.datasets().size());
         EvalReport.DatasetResult d = report.datasets().get(0);

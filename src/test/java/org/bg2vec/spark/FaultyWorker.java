@@ -1,9 +1,9 @@
 package org.bg2vec.spark;
 
-import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.TrainConfig;
+import org.bg2vec.train.WorkerEnvironment;
 
 import java.io.Serializable;
 import java.util.Map;
@@ -39,7 +39,7 @@ record FaultyWorker(WorkerFunction inner, int rank, long step, int attempt, Faul
 
     @Override
     public SimCseTrainer.Result train(TrainConfig config, Collective collective, SimCseTrainer.StepListener listener,
-                                      Configuration hadoop) throws Exception {
+                                      WorkerEnvironment environment) throws Exception {
         int current = CALLS.computeIfAbsent(id + "/" + collective.rank(), k -> new AtomicInteger()).incrementAndGet();
         SimCseTrainer.StepListener faulty = (r, m) -> {
             listener.onStep(r, m);
@@ -48,7 +48,7 @@ record FaultyWorker(WorkerFunction inner, int rank, long step, int attempt, Faul
                         + attempt);
             }
         };
-        return inner.train(config, collective, faulty, hadoop);
+        return inner.train(config, collective, faulty, environment);
     }
 
     /** The exception of a transient injected fault. */

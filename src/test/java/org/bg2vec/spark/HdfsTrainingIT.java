@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.PrepareManifest;
 import org.bg2vec.train.RealTraining;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HdfsTrainingIT {
 
-    static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(30),
+    static final TrainJob.Options OPTIONS = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     @TempDir

@@ -5,6 +5,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.encode.EmbedderFactories;
 import org.bg2vec.encode.EncodeOptions;
 import org.bg2vec.encode.EncodeSpec;
@@ -61,13 +62,14 @@ class MistralEncodeJobTest {
         Path in = dir.resolve("in.parquet");
         spark.createDataFrame(rows, schema).repartition(2).write().parquet(in.toString());
         EncodeOptions options = new EncodeOptions(3, true, null);
-        TextEmbedderFactory factory = EmbedderFactories.forModel(model, null, 64);
+        TextEmbedderFactory factory = EmbedderFactories.forModel(model.toString(), List.of(), null, 64, null);
         Path out = dir.resolve("out");
         EncodeJob.run(spark, new EncodeSpec(in.toString(), TableFormat.PARQUET, "text", List.of(), out.toString(),
-                false, options, EncodeSpec.DEFAULT_SORT_WINDOW), factory);
+                false, options, EncodeSpec.DEFAULT_SORT_WINDOW, DeviceRequest.CPU), factory);
 
         float[][] expected;
-        try (TextEmbedder direct = factory.open()) {
+        try (TextEmbedder direct = factory.open(org.bg2vec.djl.ComputeDevice.cpu(),
+                org.bg2vec.modelstore.ModelStore.withDefaults(new org.apache.hadoop.conf.Configuration()))) {
             assertEquals(64, direct.dimension());
             expected = new Encoder(direct, options).encode(texts);
         }

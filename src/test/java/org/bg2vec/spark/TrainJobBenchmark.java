@@ -1,5 +1,6 @@
 package org.bg2vec.spark;
 
+import org.bg2vec.djl.DeviceRequest;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.model.ModelPreset;
 import org.bg2vec.train.ModelFacts;
@@ -41,7 +42,7 @@ public final class TrainJobBenchmark {
         Path dir = Files.createTempDirectory("bg2vec-train-bench-");
         SparkSession spark = SparkSessions.getOrCreate("local[2]", "train-bench",
                 Map.of("spark.ui.enabled", "false", "spark.barrier.sync.timeout", "600s"));
-        TrainJob.Options options = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofMinutes(1),
+        TrainJob.Options options = new TrainJob.Options(DeviceRequest.CPU, Duration.ofMinutes(1),
                 Duration.ofMinutes(5), Duration.ofMinutes(10));
         System.out.printf(Locale.ROOT, "%d cores; global batch %d, micro-batch %d, samples of up to %d tokens,"
                 + " %d steps (first 2 excluded)%n", Runtime.getRuntime().availableProcessors(), global, micro, maxLen,

@@ -1,12 +1,15 @@
 package org.bg2vec.spark;
 
+import org.bg2vec.djl.ComputeDevice;
+import org.bg2vec.djl.DeviceRequest;
+import org.bg2vec.djl.FakeGpuProbe;
+import org.bg2vec.djl.GpuUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,24 +18,30 @@ class TrainJobPartsTest {
 
     @Test
     void gpuComesFromTheTaskResourceElseLocalModuloElseNone() {
-        assertNull(GpuAssignment.choose(false, new String[]{"3"}, false, 0, 8), "cpu training uses no GPU");
-        assertEquals("3", GpuAssignment.choose(true, new String[]{"3", "4"}, false, 0, 0), "first assigned address");
-        assertEquals("1", GpuAssignment.choose(true, null, true, 5, 2), "local mode: partition 5 mod 2 GPUs");
-        assertEquals("0", GpuAssignment.choose(true, new String[0], true, 4, 4));
-        String noGpu = assertThrows(IllegalStateException.class,
-                () -> GpuAssignment.choose(true, null, true, 0, 0)).getMessage();
-        assertTrue(noGpu.contains("sees no GPU"), noGpu);
-        String noResource = assertThrows(IllegalStateException.class,
-                () -> GpuAssignment.choose(true, null, false, 2, 0)).getMessage();
-        assertTrue(noResource.contains("no 'gpu' resource to task 2"), noResource);
+        FakeGpuProbe eight = new FakeGpuProbe(8);
+        assertEquals(ComputeDevice.cpu(), GpuAssignment.choose(false, new String[]{"3"}, false, 0, false, "rank 0",
+                eight), "cpu training uses no GPU");
+        assertEquals(ComputeDevice.gpu(3, "3"), GpuAssignment.choose(true, new String[]{"3", "4"}, false, 0, false,
+                "rank 0", eight), "first assigned address");
+        assertEquals(ComputeDevice.gpu(1, null), GpuAssignment.choose(true, null, true, 5, false, "rank 5",
+                new FakeGpuProbe(2)), "local mode: partition 5 mod 2 GPUs");
+        assertEquals(ComputeDevice.gpu(0, null), GpuAssignment.choose(true, new String[0], true, 4, false, "rank 4",
+                new FakeGpuProbe(4)));
+        String noGpu = assertThrows(GpuUnavailableException.class,
+                () -> GpuAssignment.choose(true, null, true, 0, false, "rank 0", new FakeGpuProbe(0))).getMessage();
+        assertTrue(noGpu.contains("sees no CUDA device"), noGpu);
+        String noResource = assertThrows(GpuUnavailableException.class,
+                () -> GpuAssignment.choose(true, null, false, 2, false, "rank 2", eight)).getMessage();
+        assertTrue(noResource.contains("rank 2 on host fake-gpu-host") && noResource.contains("no 'gpu' resource"),
+                noResource);
     }
 
     @Test
     void autoDeviceFollowsTheTaskGpuSetting() {
-        assertTrue(TrainJob.wantsGpu(TrainJob.Device.AUTO, Map.of("spark.task.resource.gpu.amount", "1")));
-        assertFalse(TrainJob.wantsGpu(TrainJob.Device.AUTO, Map.of()));
-        assertTrue(TrainJob.wantsGpu(TrainJob.Device.GPU, Map.of()));
-        assertFalse(TrainJob.wantsGpu(TrainJob.Device.CPU, Map.of("spark.task.resource.gpu.amount", "1")));
+        assertTrue(TrainJob.wantsGpu(DeviceRequest.AUTO, Map.of("spark.task.resource.gpu.amount", "1")));
+        assertFalse(TrainJob.wantsGpu(DeviceRequest.AUTO, Map.of()));
+        assertTrue(TrainJob.wantsGpu(DeviceRequest.GPU, Map.of()));
+        assertFalse(TrainJob.wantsGpu(DeviceRequest.CPU, Map.of("spark.task.resource.gpu.amount", "1")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.bg2vec.spark;
 
+import org.bg2vec.djl.DeviceRequest;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.train.RealTraining;
 import org.bg2vec.train.ToyTraining;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The barrier training stage with the production worker ({@link TrainingWorker}) on a tiny random Mistral. */
 class TrainJobRealModelTest {
 
-    static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
+    static final TrainJob.Options OPTIONS = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(20),
             Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     static SparkSession spark;

@@ -1,5 +1,6 @@
 package org.bg2vec.spark;
 
+import org.bg2vec.djl.DeviceRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The barrier training stage in local mode with the toy model of the trainer tests. */
 class TrainJobTest {
 
-    static final TrainJob.Options OPTIONS = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
+    static final TrainJob.Options OPTIONS = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(20),
             Duration.ofSeconds(30), Duration.ofSeconds(60));
     static final AtomicInteger CALLS = new AtomicInteger();
 
@@ -49,7 +50,7 @@ class TrainJobTest {
 
     private static SimCseTrainer.Result countingToy(TrainConfig c, org.bg2vec.collective.Collective coll,
                                                     SimCseTrainer.StepListener l,
-                                                    org.apache.hadoop.conf.Configuration h) throws Exception {
+                                                    org.bg2vec.train.WorkerEnvironment h) throws Exception {
         CALLS.incrementAndGet();
         return ToyTraining.train(c, coll, l, h);
     }
@@ -133,7 +134,7 @@ class TrainJobTest {
     void aWorkerThatStopsRespondingMakesTheOthersFailWithItsName() throws Exception {
         Path data = ToyTraining.data(tmp.resolve("data"));
         TrainConfig c = ToyTraining.config(tmp.resolve("out"), data, ", \"workers\": 2, \"max_attempts\": 1");
-        TrainJob.Options shortTimeout = new TrainJob.Options(TrainJob.Device.CPU, Duration.ofSeconds(20),
+        TrainJob.Options shortTimeout = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(20),
                 Duration.ofMillis(1500), Duration.ofSeconds(60));
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c,
                 shortTimeout, TrainJobTest::rankOneHangs));
@@ -144,7 +145,7 @@ class TrainJobTest {
     /** Rank 1 stops responding (for 6 s, then gives up); rank 0 waits for it in a collective. */
     private static SimCseTrainer.Result rankOneHangs(TrainConfig c, org.bg2vec.collective.Collective coll,
                                                     SimCseTrainer.StepListener l,
-                                                    org.apache.hadoop.conf.Configuration h) throws Exception {
+                                                    org.bg2vec.train.WorkerEnvironment h) throws Exception {
         if (coll.rank() == 1) {
             Thread.sleep(6000);
             throw new IllegalStateException("rank 1 woke up");

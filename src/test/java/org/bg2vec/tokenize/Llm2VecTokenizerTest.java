@@ -92,11 +92,25 @@ class Llm2VecTokenizerTest {
     }
 
     @Test
-    void aTextFillingTheRowNeverPoolsBos() {
+    void aTextLongerThanTheRowPoolsTheWholeRowAsLlm2VecDoes() {
+        assertTrue(tok.countTokens(BG) > 16, "the text is cut");
         TokenizedBatch b = tok.tokenize(List.of(BG));
         assertEquals(16, b.length());
-        assertEquals(0L, b.embedMask()[0]);
-        assertEquals(15, Arrays.stream(b.embedMask()).sum());
+        // llm2vec: embed_mask[-n:] = 1 with n = len(tokenizer(text, max_length=16, no special tokens)) = 16
+        assertEquals(1L, b.embedMask()[0], "BOS is pooled when the text fills the row");
+        assertEquals(16, Arrays.stream(b.embedMask()).sum());
+
+        TokenizedBatch withInstruction = tok.tokenize(List.of(Llm2VecTokenizer.withInstruction("Retrieve", BG)));
+        assertEquals(16, Arrays.stream(withInstruction.embedMask()).sum(), "and so are the instruction's tokens");
+        assertEquals(8337L, withInstruction.inputIds()[1], "the row starts with the instruction, cut at the right");
+    }
+
+    @Test
+    void theTextPartIsWhatLiesBetweenTheFirstTwoSeparators() {
+        TokenizedBatch b = tok.tokenize(List.of("Retrieve !@#$%^&*()Hello!@#$%^&*() world"));
+        // row: "Retrieve Hello world"; pooled: "Hello" alone
+        assertArrayEquals(new long[]{1, 8337, 12891, 22557, 1526}, b.inputIds());
+        assertArrayEquals(new long[]{0, 0, 0, 0, 1}, b.embedMask());
     }
 
     @Test

@@ -67,7 +67,8 @@ final class RealModelFixtures {
             List<Future<SimCseTrainer.Result>> futures = new ArrayList<>();
             for (Collective c : group) {
                 futures.add(pool.submit(() ->
-                        TrainingWorker.run(config, c, listener, new org.apache.hadoop.conf.Configuration())));
+                        TrainingWorker.run(config, c, listener,
+                                WorkerEnvironment.cpu(new org.apache.hadoop.conf.Configuration()))));
             }
             List<SimCseTrainer.Result> out = new ArrayList<>();
             for (Future<SimCseTrainer.Result> f : futures) {

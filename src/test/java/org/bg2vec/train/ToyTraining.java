@@ -1,6 +1,5 @@
 package org.bg2vec.train;
 
-import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.train.data.TestShards;
 
@@ -22,11 +21,11 @@ public final class ToyTraining {
 
     /** Same shape as {@code TrainingWorker.run}: trains the toy model on this worker. */
     public static SimCseTrainer.Result train(TrainConfig config, Collective collective,
-                                             SimCseTrainer.StepListener listener, Configuration hadoop)
+                                             SimCseTrainer.StepListener listener, WorkerEnvironment environment)
             throws IOException {
         try (ToyEncoder enc = TrainerFixtures.model(DROPOUT)) {
-            return SimCseTrainer.run(config, enc, new HardNegativeLoss(20.0), collective, TrainerFixtures.FACTS, hadoop,
-                    listener);
+            return SimCseTrainer.run(config, enc, new HardNegativeLoss(20.0), collective, TrainerFixtures.FACTS,
+                    environment.hadoop(), listener);
         }
     }
 
