@@ -7,13 +7,16 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * One rank's two authenticated ring connections and the full-duplex step engine: send a frame to the
- * right neighbour while receiving one from the left, non-blocking, with an inactivity timeout.
+ * One rank's two authenticated ring connections and the full-duplex frame engine: send an operation's
+ * frames to the right neighbour while receiving its frames from the left, non-blocking, with an inactivity
+ * timeout. A frame that forwards received data goes out chunk by chunk as the data arrives, so the steps of
+ * a ring operation overlap (see {@link Frame}).
  *
  * <p>Data flows rightward only. The right connection's reverse direction (and the left connection's,
  * seen from the left neighbour) carries nothing but control frames, so an ABORT can always be sent
@@ -74,33 +77,33 @@ final class RingLink implements AutoCloseable {
     }
 
     /**
-     * One ring step. Sends {@code send}'s remaining bytes (null: send nothing) to the right and receives
-     * one frame from the left into {@code sink} (null: receive nothing). With {@code forward}, {@code send}
-     * is the sink's own target and only bytes already received are sent (pipelined broadcast).
+     * One frame each way of a ring operation; its step number is its index in the operation.
+     *
+     * @param send    bytes to send to the right (position..limit), or null: send nothing
+     * @param receive where the frame from the left goes, or null: receive nothing
+     * @param gate    {@link #FREE}, or the index of the frame whose received bytes this one forwards: its
+     *                header goes out only after that frame's header came in, and its payload only as far
+     *                as that frame's sink has made bytes ready (chunk-level pipelining across steps)
      */
-    void exchange(String op, OpKind kind, int seq, int step, ByteBuffer send, Sink sink, boolean forward) {
-        boolean sending = send != null;
-        boolean receiving = sink != null;
-        long sendTotal = forward ? sink.size() : sending ? send.remaining() : 0;
-        if (sending) {
-            if (rightClosed) {
-                throw new CollectiveException(op + ": " + rightName + " has closed its connection");
-            }
-            sendHeader.clear();
-            sendHeader.putInt(DATA).putInt(kind.ordinal()).putInt(seq).putInt(step).putLong(sendTotal).flip();
-            sendMidFrame = true;
-        }
-        long sendStart = sending ? send.position() : 0;
-        boolean headerIn = false;
-        if (receiving) {
-            recvHeader.clear();
-        }
-        long lastProgress = System.nanoTime();
+    record Frame(ByteBuffer send, Sink receive, int gate) {
+        static final int FREE = -1;
+    }
+
+    /**
+     * Runs the frames of one operation: sends them in order to the right while receiving the matching
+     * frames in order from the left, non-blocking, failing when nothing moved for the operation timeout.
+     */
+    void run(String op, OpKind kind, int seq, List<Frame> frames) {
+        Progress p = new Progress(frames);
         try {
             if (!rightClosed) {
-                readControl(op, sending); // an abort that arrived between operations
+                readControl(op, p.sending()); // an abort that arrived between operations
             }
-            while (sending || receiving) {
+            if (p.sending() && rightClosed) {
+                throw new CollectiveException(op + ": " + rightName + " has closed its connection");
+            }
+            long lastProgress = System.nanoTime();
+            while (p.sending() || p.receiving()) {
                 String failure = localFailure.get();
                 if (failure != null) {
                     throw new CollectiveException(op + ": " + failure);
@@ -108,74 +111,152 @@ final class RingLink implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
                 }
-                boolean progress = false;
-                if (sending) {
-                    if (sendHeader.hasRemaining()) {
-                        progress |= right.write(sendHeader) > 0;
-                    }
-                    if (!sendHeader.hasRemaining()) {
-                        if (forward) {
-                            send.limit((int) (sendStart + Math.min(sink.receivedBytes(), sendTotal)));
-                        }
-                        if (send.hasRemaining()) {
-                            progress |= right.write(send) > 0;
-                        }
-                        if (send.position() - sendStart == sendTotal) {
-                            sending = false;
-                            sendMidFrame = false;
-                        }
-                    }
-                }
-                if (receiving) {
-                    if (!headerIn) {
-                        int n = left.read(recvHeader);
-                        if (n < 0) {
-                            throw closedWhileReceiving(op);
-                        }
-                        progress |= n > 0;
-                        if (!recvHeader.hasRemaining()) {
-                            headerIn = true;
-                            checkHeader(op, kind, seq, step, sink.size());
-                            receiving = sink.size() > 0;
-                        }
-                    } else {
-                        int n = left.read(sink.next());
-                        if (n < 0) {
-                            throw closedWhileReceiving(op);
-                        }
-                        if (n > 0) {
-                            progress = true;
-                            sink.received(n);
-                            receiving = sink.receivedBytes() < sink.size();
-                        }
-                    }
-                }
+                boolean progress = p.receiving() && receiveSome(op, kind, seq, p);
+                progress |= p.sending() && sendSome(kind, seq, p);
                 long now = System.nanoTime();
                 if (progress) {
                     lastProgress = now;
                     continue;
                 }
-                if (!sending && !receiving) {
+                if (!p.sending() && !p.receiving()) {
                     break;
                 }
                 long idle = now - lastProgress;
                 if (idle >= timeoutNanos) {
-                    throw timeout(op, step, receiving);
+                    throw timeout(op, p.receiving() ? p.recvIdx : p.sendIdx, p.receiving());
                 }
-                rightKey.interestOps((sending ? SelectionKey.OP_WRITE : 0) | (rightClosed ? 0 : SelectionKey.OP_READ));
-                leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos - idle)));
-                boolean controlReady = rightKey.isValid() && rightKey.isReadable()
-                        && selector.selectedKeys().contains(rightKey);
-                selector.selectedKeys().clear();
-                if (controlReady) {
-                    readControl(op, sending);
-                }
+                awaitReady(op, p, idle);
             }
         } catch (IOException e) {
             salvageAbort(op);
-            String peer = receiving ? leftName : rightName;
+            String peer = p.receiving() ? leftName : rightName;
             throw new CollectiveException(op + ": connection to " + peer + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits in select for the left to be readable and/or the right writable (when there is data to send). */
+    private void awaitReady(String op, Progress p, long idle) throws IOException {
+        boolean canWrite = p.payload != null && (sendHeader.hasRemaining() || p.payload.hasRemaining());
+        rightKey.interestOps((canWrite ? SelectionKey.OP_WRITE : 0) | (rightClosed ? 0 : SelectionKey.OP_READ));
+        leftKey.interestOps(p.receiving() ? SelectionKey.OP_READ : 0);
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos - idle)));
+        boolean controlReady = rightKey.isValid() && rightKey.isReadable() && selector.selectedKeys().contains(rightKey);
+        selector.selectedKeys().clear();
+        if (controlReady) {
+            readControl(op, p.sending());
+        }
+    }
+
+    /** Writes what can be written now of the current send frame (header, then the ready payload). */
+    private boolean sendSome(OpKind kind, int seq, Progress p) throws IOException {
+        Frame f = p.frames.get(p.sendIdx);
+        if (p.payload == null) {
+            if (!p.started(f.gate())) {
+                return false;
+            }
+            p.payload = f.send().slice();
+            sendHeader.clear();
+            sendHeader.putInt(DATA).putInt(kind.ordinal()).putInt(seq).putInt(p.sendIdx)
+                    .putLong(p.payload.capacity()).flip();
+            p.payload.limit(0);
+            sendMidFrame = true;
+        }
+        boolean progress = false;
+        if (sendHeader.hasRemaining()) {
+            progress = right.write(sendHeader) > 0;
+            if (sendHeader.hasRemaining()) {
+                return progress;
+            }
+        }
+        p.payload.limit((int) Math.min(p.payload.capacity(), p.ready(f.gate(), p.payload.capacity())));
+        if (p.payload.hasRemaining()) {
+            progress |= right.write(p.payload) > 0;
+        }
+        if (p.payload.position() == p.payload.capacity()) {
+            sendMidFrame = false;
+            p.payload = null;
+            p.sendIdx = p.next(p.sendIdx + 1, true);
+            progress = true;
+        }
+        return progress;
+    }
+
+    /** Reads what has arrived of the current receive frame (header, checked, then payload into its sink). */
+    private boolean receiveSome(String op, OpKind kind, int seq, Progress p) throws IOException {
+        Sink sink = p.frames.get(p.recvIdx).receive();
+        boolean progress = false;
+        if (!p.headerIn) {
+            int n = left.read(recvHeader);
+            if (n < 0) {
+                throw closedWhileReceiving(op);
+            }
+            if (recvHeader.hasRemaining()) {
+                return n > 0;
+            }
+            checkHeader(op, kind, seq, p.recvIdx, sink.size());
+            p.headerIn = true;
+            progress = true;
+        } else if (sink.receivedBytes() < sink.size()) {
+            int n = left.read(sink.next());
+            if (n < 0) {
+                throw closedWhileReceiving(op);
+            }
+            if (n > 0) {
+                sink.received(n);
+                progress = true;
+            }
+        }
+        if (sink.receivedBytes() == sink.size()) {
+            recvHeader.clear();
+            p.headerIn = false;
+            p.recvIdx = p.next(p.recvIdx + 1, false);
+            progress = true;
+        }
+        return progress;
+    }
+
+    /** Where one operation's send and receive sides are. */
+    private static final class Progress {
+        final List<Frame> frames;
+        int sendIdx;
+        int recvIdx;
+        /** Payload view of the send frame once its header is under way, else null. */
+        ByteBuffer payload;
+        boolean headerIn;
+
+        Progress(List<Frame> frames) {
+            this.frames = frames;
+            this.sendIdx = next(0, true);
+            this.recvIdx = next(0, false);
+        }
+
+        boolean sending() {
+            return sendIdx < frames.size();
+        }
+
+        boolean receiving() {
+            return recvIdx < frames.size();
+        }
+
+        /** The first frame at or after {@code i} that sends (or receives). */
+        int next(int i, boolean send) {
+            while (i < frames.size() && (send ? frames.get(i).send() : frames.get(i).receive()) == null) {
+                i++;
+            }
+            return i;
+        }
+
+        /** True when frame {@code gate}'s header came in (always for FREE). */
+        boolean started(int gate) {
+            return gate == Frame.FREE || recvIdx > gate || (recvIdx == gate && headerIn);
+        }
+
+        /** Bytes of frame {@code gate}'s payload ready to forward ({@code all} for FREE). */
+        long ready(int gate, long all) {
+            if (gate == Frame.FREE || recvIdx > gate) {
+                return all;
+            }
+            return recvIdx == gate ? frames.get(gate).receive().readyBytes() : 0;
         }
     }
 
