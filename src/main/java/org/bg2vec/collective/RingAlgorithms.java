@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ring schedules, as sequences of {@link RingLink.Frame}s (frame i carries step number i). {@code data}
+ * The ring schedules, as sequences of {@link RingTransfer.Frame}s (frame i carries step number i). {@code data}
  * buffers are little-endian byte views with position 0.
  */
 final class RingAlgorithms {
@@ -34,18 +34,18 @@ final class RingAlgorithms {
      * x[j+W-1] + (... + (x[j+1] + x[j])) on every rank and in every run, however the bytes are chunked.
      */
     static void allReduceSum(RingLink link, int seq, int r, int w, ByteBuffer data, int n, ByteBuffer scratch) {
-        List<RingLink.Frame> frames = new ArrayList<>();
+        List<RingTransfer.Frame> frames = new ArrayList<>();
         for (int s = 0; s < w - 1; s++) {
             int sendSeg = Math.floorMod(r - s, w);
             int recvSeg = Math.floorMod(r - s - 1, w);
-            frames.add(new RingLink.Frame(segment(data, n, w, sendSeg),
+            frames.add(new RingTransfer.Frame(segment(data, n, w, sendSeg),
                     Sink.addInto(data, segmentStart(n, w, recvSeg), segmentLength(n, w, recvSeg), scratch),
-                    s == 0 ? RingLink.Frame.FREE : s - 1));
+                    s == 0 ? RingTransfer.Frame.FREE : s - 1));
         }
         for (int s = 0; s < w - 1; s++) {
             int sendSeg = Math.floorMod(r + 1 - s, w);
             int recvSeg = Math.floorMod(r - s, w);
-            frames.add(new RingLink.Frame(segment(data, n, w, sendSeg), Sink.into(segment(data, n, w, recvSeg)),
+            frames.add(new RingTransfer.Frame(segment(data, n, w, sendSeg), Sink.into(segment(data, n, w, recvSeg)),
                     frames.size() - 1));
         }
         run(link, OpKind.ALL_REDUCE_SUM, OpKind.ALL_REDUCE_SUM.apiName() + " #" + seq, seq, frames);
@@ -53,12 +53,12 @@ final class RingAlgorithms {
 
     /** Ring all-gather of equal blocks, pipelined; this rank's block is already in place in {@code out}. */
     static void allGather(RingLink link, int seq, int r, int w, ByteBuffer out, int block) {
-        List<RingLink.Frame> frames = new ArrayList<>();
+        List<RingTransfer.Frame> frames = new ArrayList<>();
         for (int s = 0; s < w - 1; s++) {
             int sendBlock = Math.floorMod(r - s, w);
             int recvBlock = Math.floorMod(r - s - 1, w);
-            frames.add(new RingLink.Frame(out.slice(4 * sendBlock * block, 4 * block),
-                    Sink.into(out.slice(4 * recvBlock * block, 4 * block)), s == 0 ? RingLink.Frame.FREE : s - 1));
+            frames.add(new RingTransfer.Frame(out.slice(4 * sendBlock * block, 4 * block),
+                    Sink.into(out.slice(4 * recvBlock * block, 4 * block)), s == 0 ? RingTransfer.Frame.FREE : s - 1));
         }
         run(link, OpKind.ALL_GATHER, OpKind.ALL_GATHER.apiName() + " #" + seq, seq, frames);
     }
@@ -68,8 +68,8 @@ final class RingAlgorithms {
         int distance = Math.floorMod(r - root, w);
         boolean sends = distance != w - 1;
         boolean receives = distance != 0;
-        RingLink.Frame frame = new RingLink.Frame(sends ? data.duplicate() : null, receives ? Sink.into(data) : null,
-                sends && receives ? 0 : RingLink.Frame.FREE);
+        RingTransfer.Frame frame = new RingTransfer.Frame(sends ? data.duplicate() : null, receives ? Sink.into(data) : null,
+                sends && receives ? 0 : RingTransfer.Frame.FREE);
         run(link, OpKind.BROADCAST, OpKind.BROADCAST.apiName() + " #" + seq + " from rank " + root, seq, List.of(frame));
     }
 
@@ -79,14 +79,14 @@ final class RingAlgorithms {
      */
     static void barrier(RingLink link, int seq, int w) {
         ByteBuffer empty = ByteBuffer.allocate(0);
-        List<RingLink.Frame> frames = new ArrayList<>();
+        List<RingTransfer.Frame> frames = new ArrayList<>();
         for (int s = 0; s < w - 1; s++) {
-            frames.add(new RingLink.Frame(empty.duplicate(), Sink.into(empty), s == 0 ? RingLink.Frame.FREE : s - 1));
+            frames.add(new RingTransfer.Frame(empty.duplicate(), Sink.into(empty), s == 0 ? RingTransfer.Frame.FREE : s - 1));
         }
         run(link, OpKind.BARRIER, OpKind.BARRIER.apiName() + " #" + seq, seq, frames);
     }
 
-    private static void run(RingLink link, OpKind kind, String op, int seq, List<RingLink.Frame> frames) {
+    private static void run(RingLink link, OpKind kind, String op, int seq, List<RingTransfer.Frame> frames) {
         if (!frames.isEmpty()) {
             link.run(op, kind, seq, frames);
         }

@@ -42,11 +42,12 @@ final class RingLink implements AutoCloseable {
     private final Selector selector;
     private final SelectionKey rightKey;
     private final SelectionKey leftKey;
-    private final ByteBuffer sendHeader = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer recvHeader = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer control = ByteBuffer.allocate(HEADER + MAX_REASON).order(ByteOrder.LITTLE_ENDIAN);
+    private final RingSender sender;
     private boolean rightClosed;
-    private boolean sendMidFrame;
+    /** Whether the last operation stopped in the middle of a data frame (then no ABORT goes rightward). */
+    private volatile boolean sendMidFrame;
 
     /**
      * @param localFailure returns this rank's failure/abort reason, or null while healthy (checked every loop)
@@ -69,6 +70,7 @@ final class RingLink implements AutoCloseable {
         this.selector = Selector.open();
         this.rightKey = right.register(selector, SelectionKey.OP_READ);
         this.leftKey = left.register(selector, 0);
+        this.sender = new RingSender(right, "bg2vec-collective-send-" + rightName, selector::wakeup);
     }
 
     /** Wakes an operation blocked in select (after the local failure reason was set). */
@@ -77,186 +79,119 @@ final class RingLink implements AutoCloseable {
     }
 
     /**
-     * One frame each way of a ring operation; its step number is its index in the operation.
-     *
-     * @param send    bytes to send to the right (position..limit), or null: send nothing
-     * @param receive where the frame from the left goes, or null: receive nothing
-     * @param gate    {@link #FREE}, or the index of the frame whose received bytes this one forwards: its
-     *                header goes out only after that frame's header came in, and its payload only as far
-     *                as that frame's sink has made bytes ready (chunk-level pipelining across steps)
+     * Runs the frames of one operation: sends them in order to the right while receiving the matching frames
+     * in order from the left (reducing as they arrive), failing when nothing moved either way for the
+     * operation timeout. This thread writes whatever is ready while the socket takes it; the
+     * {@link RingSender} continues when the socket is full. When this returns or throws, no thread writes
+     * from the operation's buffers any more.
      */
-    record Frame(ByteBuffer send, Sink receive, int gate) {
-        static final int FREE = -1;
-    }
-
-    /**
-     * Runs the frames of one operation: sends them in order to the right while receiving the matching
-     * frames in order from the left, non-blocking, failing when nothing moved for the operation timeout.
-     */
-    void run(String op, OpKind kind, int seq, List<Frame> frames) {
-        Progress p = new Progress(frames);
+    void run(String op, OpKind kind, int seq, List<RingTransfer.Frame> frames) {
+        RingTransfer t = new RingTransfer(kind, seq, frames);
         try {
             if (!rightClosed) {
-                readControl(op, p.sending()); // an abort that arrived between operations
+                readControl(op, !t.allSent()); // an abort that arrived between operations
             }
-            if (p.sending() && rightClosed) {
+            if (!t.allSent() && rightClosed) {
                 throw new CollectiveException(op + ": " + rightName + " has closed its connection");
             }
-            long lastProgress = System.nanoTime();
-            while (p.sending() || p.receiving()) {
-                String failure = localFailure.get();
-                if (failure != null) {
-                    throw new CollectiveException(op + ": " + failure);
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
-                }
-                boolean progress = p.receiving() && receiveSome(op, kind, seq, p);
-                progress |= p.sending() && sendSome(kind, seq, p);
-                long now = System.nanoTime();
-                if (progress) {
-                    lastProgress = now;
-                    continue;
-                }
-                if (!p.sending() && !p.receiving()) {
-                    break;
-                }
-                long idle = now - lastProgress;
-                if (idle >= timeoutNanos) {
-                    throw timeout(op, p.receiving() ? p.recvIdx : p.sendIdx, p.receiving());
-                }
-                awaitReady(op, p, idle);
-            }
+            sender.start(t);
+            receiveAll(op, t);
         } catch (IOException e) {
             salvageAbort(op);
-            String peer = p.receiving() ? leftName : rightName;
-            throw new CollectiveException(op + ": connection to " + peer + " failed: " + e.getMessage(), e);
+            throw new CollectiveException(op + ": connection to " + leftName + " failed: " + e.getMessage(), e);
+        } finally {
+            t.finish();
+            sendMidFrame = t.midFrame();
         }
     }
 
-    /** Waits in select for the left to be readable and/or the right writable (when there is data to send). */
-    private void awaitReady(String op, Progress p, long idle) throws IOException {
-        boolean canWrite = p.payload != null && (sendHeader.hasRemaining() || p.payload.hasRemaining());
-        rightKey.interestOps((canWrite ? SelectionKey.OP_WRITE : 0) | (rightClosed ? 0 : SelectionKey.OP_READ));
-        leftKey.interestOps(p.receiving() ? SelectionKey.OP_READ : 0);
+    private void receiveAll(String op, RingTransfer t) throws IOException {
+        int n = t.frames.size();
+        int frame = t.next(0, false);
+        boolean headerIn = false;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            String failure = localFailure.get();
+            if (failure != null) {
+                throw new CollectiveException(op + ": " + failure);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
+            }
+            writeReady(op, t);
+            if (frame == n && t.allSent()) {
+                return;
+            }
+            boolean progress = false;
+            if (frame < n) {
+                Sink sink = t.frames.get(frame).receive();
+                if (!headerIn) {
+                    int got = left.read(recvHeader);
+                    if (got < 0) {
+                        throw closedWhileReceiving(op);
+                    }
+                    progress = got > 0;
+                    if (!recvHeader.hasRemaining()) {
+                        checkHeader(op, t.kind, t.seq, frame, sink.size());
+                        headerIn = true;
+                        t.headerIn(frame);
+                    }
+                } else if (sink.receivedBytes() < sink.size()) {
+                    int got = left.read(sink.next());
+                    if (got < 0) {
+                        throw closedWhileReceiving(op);
+                    }
+                    if (got > 0) {
+                        progress = true;
+                        sink.received(got);
+                        t.ready(sink.readyBytes());
+                    }
+                }
+                if (headerIn && sink.receivedBytes() == sink.size()) {
+                    t.frameIn(frame);
+                    recvHeader.clear();
+                    headerIn = false;
+                    frame = t.next(frame + 1, false);
+                    progress = true;
+                }
+            }
+            long now = System.nanoTime();
+            if (progress) {
+                lastProgress = now;
+                continue;
+            }
+            long idle = now - Math.max(lastProgress, t.lastSendProgress());
+            if (idle >= timeoutNanos) {
+                throw timeout(op, Math.min(frame, n - 1), frame < n);
+            }
+            awaitReady(op, frame < n, !t.allSent(), idle);
+        }
+    }
+
+    /** Writes what is ready (or hands it to the sender); fails with the sender's error, if it had one. */
+    private void writeReady(String op, RingTransfer t) {
+        IOException e = t.sendError();
+        if (e == null) {
+            try {
+                t.writeReady(right);
+                return;
+            } catch (IOException writeError) {
+                e = writeError;
+            }
+        }
+        salvageAbort(op);
+        throw new CollectiveException(op + ": connection to " + rightName + " failed: " + e.getMessage(), e);
+    }
+
+    /** Waits in select for data from the left (while receiving) or a control frame from the right. */
+    private void awaitReady(String op, boolean receiving, boolean sending, long idle) throws IOException {
+        rightKey.interestOps(rightClosed ? 0 : SelectionKey.OP_READ);
+        leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos - idle)));
         boolean controlReady = rightKey.isValid() && rightKey.isReadable() && selector.selectedKeys().contains(rightKey);
         selector.selectedKeys().clear();
         if (controlReady) {
-            readControl(op, p.sending());
-        }
-    }
-
-    /** Writes what can be written now of the current send frame (header, then the ready payload). */
-    private boolean sendSome(OpKind kind, int seq, Progress p) throws IOException {
-        Frame f = p.frames.get(p.sendIdx);
-        if (p.payload == null) {
-            if (!p.started(f.gate())) {
-                return false;
-            }
-            p.payload = f.send().slice();
-            sendHeader.clear();
-            sendHeader.putInt(DATA).putInt(kind.ordinal()).putInt(seq).putInt(p.sendIdx)
-                    .putLong(p.payload.capacity()).flip();
-            p.payload.limit(0);
-            sendMidFrame = true;
-        }
-        boolean progress = false;
-        if (sendHeader.hasRemaining()) {
-            progress = right.write(sendHeader) > 0;
-            if (sendHeader.hasRemaining()) {
-                return progress;
-            }
-        }
-        p.payload.limit((int) Math.min(p.payload.capacity(), p.ready(f.gate(), p.payload.capacity())));
-        if (p.payload.hasRemaining()) {
-            progress |= right.write(p.payload) > 0;
-        }
-        if (p.payload.position() == p.payload.capacity()) {
-            sendMidFrame = false;
-            p.payload = null;
-            p.sendIdx = p.next(p.sendIdx + 1, true);
-            progress = true;
-        }
-        return progress;
-    }
-
-    /** Reads what has arrived of the current receive frame (header, checked, then payload into its sink). */
-    private boolean receiveSome(String op, OpKind kind, int seq, Progress p) throws IOException {
-        Sink sink = p.frames.get(p.recvIdx).receive();
-        boolean progress = false;
-        if (!p.headerIn) {
-            int n = left.read(recvHeader);
-            if (n < 0) {
-                throw closedWhileReceiving(op);
-            }
-            if (recvHeader.hasRemaining()) {
-                return n > 0;
-            }
-            checkHeader(op, kind, seq, p.recvIdx, sink.size());
-            p.headerIn = true;
-            progress = true;
-        } else if (sink.receivedBytes() < sink.size()) {
-            int n = left.read(sink.next());
-            if (n < 0) {
-                throw closedWhileReceiving(op);
-            }
-            if (n > 0) {
-                sink.received(n);
-                progress = true;
-            }
-        }
-        if (sink.receivedBytes() == sink.size()) {
-            recvHeader.clear();
-            p.headerIn = false;
-            p.recvIdx = p.next(p.recvIdx + 1, false);
-            progress = true;
-        }
-        return progress;
-    }
-
-    /** Where one operation's send and receive sides are. */
-    private static final class Progress {
-        final List<Frame> frames;
-        int sendIdx;
-        int recvIdx;
-        /** Payload view of the send frame once its header is under way, else null. */
-        ByteBuffer payload;
-        boolean headerIn;
-
-        Progress(List<Frame> frames) {
-            this.frames = frames;
-            this.sendIdx = next(0, true);
-            this.recvIdx = next(0, false);
-        }
-
-        boolean sending() {
-            return sendIdx < frames.size();
-        }
-
-        boolean receiving() {
-            return recvIdx < frames.size();
-        }
-
-        /** The first frame at or after {@code i} that sends (or receives). */
-        int next(int i, boolean send) {
-            while (i < frames.size() && (send ? frames.get(i).send() : frames.get(i).receive()) == null) {
-                i++;
-            }
-            return i;
-        }
-
-        /** True when frame {@code gate}'s header came in (always for FREE). */
-        boolean started(int gate) {
-            return gate == Frame.FREE || recvIdx > gate || (recvIdx == gate && headerIn);
-        }
-
-        /** Bytes of frame {@code gate}'s payload ready to forward ({@code all} for FREE). */
-        long ready(int gate, long all) {
-            if (gate == Frame.FREE || recvIdx > gate) {
-                return all;
-            }
-            return recvIdx == gate ? frames.get(gate).receive().readyBytes() : 0;
+            readControl(op, sending);
         }
     }
 
@@ -395,7 +330,7 @@ final class RingLink implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {selector, right, left}) {
+        for (AutoCloseable c : new AutoCloseable[] {sender, selector, right, left}) {
             try {
                 c.close();
             } catch (Exception ignored) {
