@@ -48,7 +48,7 @@ final class RingTransfer {
      * Bytes the running thread writes itself before the sender takes over: operations up to about this size
      * never wait for the sender to wake up; bigger ones get a second thread copying out early on.
      */
-    static final long EAGER_BYTES = 1 << 20;
+    static final long EAGER_BYTES = 4 << 20;
 
     final OpKind kind;
     final int seq;
