@@ -1,6 +1,7 @@
 package org.bg2vec.collective;
 
-import org.bg2vec.progress.RateLimitedWarnings;
+import org.bg2vec.net.Daemons;
+import org.bg2vec.net.RateLimitedWarnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,9 @@ final class Acceptor implements AutoCloseable {
         this.table = table;
         this.expectedLeft = expectedLeft;
         this.handshakeNanos = Math.min(table.connectTimeout().toNanos(), HANDSHAKE_TIMEOUT.toNanos());
-        this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "bg2vec-collective-handshake-rank-" + table.rank()));
-        this.thread = daemon(this::acceptLoop, "bg2vec-collective-accept-rank-" + table.rank());
+        this.handshakes = Executors.newCachedThreadPool(
+                r -> Daemons.create("bg2vec-collective-handshake-rank-" + table.rank(), r));
+        this.thread = Daemons.create("bg2vec-collective-accept-rank-" + table.rank(), this::acceptLoop);
     }
 
     void start() {
@@ -201,12 +203,6 @@ final class Acceptor implements AutoCloseable {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     /**
      * Stops accepting and releases the port; an unclaimed left connection is closed. Waits (briefly) for the
      * accept thread to leave its blocking accept(): only then has the kernel really closed the listening
@@ -219,13 +215,9 @@ final class Acceptor implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        if (thread.isAlive() && Thread.currentThread() != thread) {
+        if (Thread.currentThread() != thread) {
             thread.interrupt(); // ends an accept back-off sleep
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Daemons.join(thread, 5_000);
         }
         handshakes.shutdownNow();
         left.completeExceptionally(new CollectiveException("endpoint of rank " + table.rank() + " closed"));

@@ -1,5 +1,7 @@
 package org.bg2vec.collective;
 
+import org.bg2vec.net.Daemons;
+
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -32,8 +34,7 @@ final class RingSender implements AutoCloseable {
         this.wakeReceiver = wakeReceiver;
         this.selector = Selector.open();
         right.register(selector, SelectionKey.OP_WRITE);
-        this.thread = new Thread(this::loop, name);
-        this.thread.setDaemon(true);
+        this.thread = Daemons.create(name, this::loop);
         this.thread.start();
     }
 
@@ -95,12 +96,6 @@ final class RingSender implements AutoCloseable {
         closed = true;
         LockSupport.unpark(thread);
         selector.wakeup();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Daemons.join(thread, 5_000);
     }
 }

@@ -1,5 +1,7 @@
 package org.bg2vec.progress;
 
+import org.bg2vec.net.Daemons;
+import org.bg2vec.net.RateLimitedWarnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,8 +86,7 @@ public final class ProgressRelay implements AutoCloseable {
             selector.close();
             throw e;
         }
-        this.thread = new Thread(this::loop, "bg2vec-progress-relay");
-        this.thread.setDaemon(true);
+        this.thread = Daemons.create("bg2vec-progress-relay", this::loop);
         this.thread.start();
     }
 
@@ -229,13 +230,7 @@ public final class ProgressRelay implements AutoCloseable {
     public void close() {
         closed = true;
         selector.wakeup();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Daemons.join(thread, 5_000);
     }
 
     /** One client: its channel, its unread bytes, and whether it showed the token. */

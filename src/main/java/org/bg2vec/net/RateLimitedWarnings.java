@@ -1,4 +1,4 @@
-package org.bg2vec.progress;
+package org.bg2vec.net;
 
 import org.slf4j.Logger;
 
