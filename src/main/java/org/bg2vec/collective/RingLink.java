@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * One rank's two authenticated ring connections and the full-duplex frame engine: send an operation's
  * frames to the right neighbour while receiving its frames from the left, non-blocking, with an inactivity
  * timeout. A frame that forwards received data goes out chunk by chunk as the data arrives, so the steps of
- * a ring operation overlap (see {@link Frame}).
+ * a ring operation overlap (see {@link RingTransfer.Frame}).
  *
  * <p>Data flows rightward only. The right connection's reverse direction (and the left connection's,
  * seen from the left neighbour) carries nothing but control frames, so an ABORT can always be sent
@@ -106,9 +106,8 @@ final class RingLink implements AutoCloseable {
     }
 
     private void receiveAll(String op, RingTransfer t) throws IOException {
+        int[] frame = {t.next(0, false)};
         int n = t.frames.size();
-        int frame = t.next(0, false);
-        boolean headerIn = false;
         long lastProgress = System.nanoTime();
         while (true) {
             String failure = localFailure.get();
@@ -119,53 +118,59 @@ final class RingLink implements AutoCloseable {
                 throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
             }
             writeReady(op, t);
-            if (frame == n && t.allSent()) {
+            if (frame[0] == n && t.allSent()) {
                 return;
             }
-            boolean progress = false;
-            if (frame < n) {
-                Sink sink = t.frames.get(frame).receive();
-                if (!headerIn) {
-                    int got = left.read(recvHeader);
-                    if (got < 0) {
-                        throw closedWhileReceiving(op);
-                    }
-                    progress = got > 0;
-                    if (!recvHeader.hasRemaining()) {
-                        checkHeader(op, t.kind, t.seq, frame, sink.size());
-                        headerIn = true;
-                        t.headerIn(frame);
-                    }
-                } else if (sink.receivedBytes() < sink.size()) {
-                    int got = left.read(sink.next());
-                    if (got < 0) {
-                        throw closedWhileReceiving(op);
-                    }
-                    if (got > 0) {
-                        progress = true;
-                        sink.received(got);
-                        t.ready(sink.readyBytes());
-                    }
-                }
-                if (headerIn && sink.receivedBytes() == sink.size()) {
-                    t.frameIn(frame);
-                    recvHeader.clear();
-                    headerIn = false;
-                    frame = t.next(frame + 1, false);
-                    progress = true;
-                }
-            }
             long now = System.nanoTime();
-            if (progress) {
+            if (frame[0] < n && receiveSome(op, t, frame)) {
                 lastProgress = now;
                 continue;
             }
             long idle = now - Math.max(lastProgress, t.lastSendProgress());
             if (idle >= timeoutNanos) {
-                throw timeout(op, Math.min(frame, n - 1), frame < n);
+                throw timeout(op, Math.min(frame[0], n - 1), frame[0] < n);
             }
-            awaitReady(op, frame < n, !t.allSent(), idle);
+            awaitReady(op, frame[0] < n, !t.allSent(), idle);
         }
+    }
+
+    /**
+     * Reads what has arrived of frame {@code frame[0]} (its header, checked, then its payload into its sink)
+     * and publishes the progress; moves {@code frame[0]} on when the frame is complete. True if anything moved.
+     */
+    private boolean receiveSome(String op, RingTransfer t, int[] frame) throws IOException {
+        Sink sink = t.frames.get(frame[0]).receive();
+        boolean headerIn = !recvHeader.hasRemaining();
+        boolean progress = false;
+        if (!headerIn) {
+            int got = left.read(recvHeader);
+            if (got < 0) {
+                throw closedWhileReceiving(op);
+            }
+            progress = got > 0;
+            headerIn = !recvHeader.hasRemaining();
+            if (headerIn) {
+                checkHeader(op, t.kind, t.seq, frame[0], sink.size());
+                t.headerIn(frame[0]);
+            }
+        } else if (sink.receivedBytes() < sink.size()) {
+            int got = left.read(sink.next());
+            if (got < 0) {
+                throw closedWhileReceiving(op);
+            }
+            if (got > 0) {
+                progress = true;
+                sink.received(got);
+                t.ready(sink.readyBytes());
+            }
+        }
+        if (headerIn && sink.receivedBytes() == sink.size()) {
+            t.frameIn(frame[0]);
+            recvHeader.clear();
+            frame[0] = t.next(frame[0] + 1, false);
+            progress = true;
+        }
+        return progress;
     }
 
     /** Writes what is ready (or hands it to the sender); fails with the sender's error, if it had one. */

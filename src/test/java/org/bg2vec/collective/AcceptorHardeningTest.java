@@ -75,8 +75,10 @@ class AcceptorHardeningTest {
             assertTrue(calls >= 1, "accept() was never called");
             // with a back-off of 10 ms doubling to 1 s, about 8 attempts fit in 1.5 s (fewer on a loaded machine)
             assertTrue(calls <= 30, "accept() was retried " + calls + " times in 1.5 s: no back-off");
-            assertTrue(warnings.messages().size() <= 30, warnings.messages().size() + " warnings logged");
-            assertTrue(warnings.messages().get(0).contains("Too many open files"), warnings.messages().get(0));
+            // only this acceptor's warnings: the previous test's ranks may still log their shutdown
+            List<String> ours = warnings.messages().stream().filter(m -> m.contains("Too many open files")).toList();
+            assertTrue(!ours.isEmpty(), "the accept() failure was not logged: " + warnings.messages());
+            assertTrue(ours.size() <= 30, ours.size() + " warnings logged");
         }
     }
 

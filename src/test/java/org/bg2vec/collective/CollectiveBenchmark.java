@@ -41,10 +41,14 @@ import java.util.concurrent.Future;
  * </ul>
  * Each repetition runs raw ring TCP, then the all-reduce, both timed the same way: from handing the work to
  * the ranks' threads until the last one finished. The table gives medians and the median of the
- * per-repetition ratios. Workers are threads of this JVM with
+ * per-repetition ratios, and the process CPU time of all all-reduces over that of all raw exchanges (on
+ * loopback both sides' kernel copies count, so this is the extra work the collective does per byte). Workers are threads of this JVM with
  * their own sockets, direct little-endian buffers (the zero-copy path) and ring positions.
  */
 public final class CollectiveBenchmark {
+
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private CollectiveBenchmark() {
     }
@@ -56,8 +60,8 @@ public final class CollectiveBenchmark {
         System.out.printf(Locale.ROOT, "workers=%d, cores=%d, java=%s%n", w, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         System.out.println("| size | reps | raw 1-way TCP GB/s | raw ring TCP GB/s per rank | all-reduce ms"
-                + " | busbw GB/s | busbw / raw ring | busbw / raw 1-way |");
-        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                + " | busbw GB/s | busbw / raw ring | busbw / raw 1-way | CPU time all-reduce / raw ring |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bench-raw");
             t.setDaemon(true);
@@ -97,17 +101,24 @@ public final class CollectiveBenchmark {
         double[] busBw = new double[reps];
         double[] ratio = new double[reps];
         double[] ms = new double[reps];
+        long rawCpu = 0;
+        long ringCpu = 0;
         for (int i = 0; i < reps; i++) {
+            long c0 = PROCESS.getProcessCpuTime();
             long rawNanos = raw.exchange(perRank);
+            long c1 = PROCESS.getProcessCpuTime();
             long ringNanos = allReduceNanos(ring, bufs);
+            rawCpu += c1 - c0;
+            ringCpu += PROCESS.getProcessCpuTime() - c1;
             rawBw[i] = perRank / (double) rawNanos;
             busBw[i] = perRank / (double) ringNanos;
             ratio[i] = rawNanos / (double) ringNanos;
             ms[i] = ringNanos / 1e6;
         }
         double oneWayMedian = median(oneWay);
-        System.out.printf(Locale.ROOT, "| %d MB | %d | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f |%n", mb, reps,
-                oneWayMedian, median(rawBw), median(ms), median(busBw), median(ratio), median(busBw) / oneWayMedian);
+        System.out.printf(Locale.ROOT, "| %d MB | %d | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n", mb, reps,
+                oneWayMedian, median(rawBw), median(ms), median(busBw), median(ratio), median(busBw) / oneWayMedian,
+                ringCpu / (double) Math.max(1, rawCpu));
         System.gc(); // direct buffers are freed by GC: release this size's before the next one
     }
 
