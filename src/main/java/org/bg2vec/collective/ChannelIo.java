@@ -68,6 +68,11 @@ final class ChannelIo implements AutoCloseable {
         selector.selectedKeys().clear();
     }
 
+    /** Makes a waiting read or write look again at once (after the channel was closed from another thread). */
+    void wakeup() {
+        selector.wakeup();
+    }
+
     @Override
     public void close() throws IOException {
         selector.close();

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Mutual HMAC-SHA256 challenge–response on a fresh connection, proving to both sides that the other
@@ -88,9 +89,11 @@ final class Handshake {
     /**
      * Server side; returns the authenticated client's rank when it equals {@code expectedClientRank}.
      * Otherwise answers "refused" where the protocol allows and throws {@link RefusedException}.
+     * {@code mayAccept} is asked once the client proved the secret, before the verdict is sent: false
+     * (the server gave up on this connection meanwhile) ends the handshake without a verdict.
      */
     static int server(ChannelIo io, byte[] secret, int size, int serverRank, int expectedClientRank,
-                      long deadlineNanos) throws IOException {
+                      long deadlineNanos, BooleanSupplier mayAccept) throws IOException {
         ByteBuffer hello = ByteBuffer.allocate(HELLO);
         io.readFully(hello, deadlineNanos, "handshake hello");
         hello.flip();
@@ -118,6 +121,9 @@ final class Handshake {
         if (!MessageDigest.isEqual(response.array(), hmac(secret, "client", transcript))) {
             throw new RefusedException("failed authentication as rank " + clientRank
                     + " (no or a wrong job secret)");
+        }
+        if (!mayAccept.getAsBoolean()) {
+            throw new IOException("the server gave up on this connection");
         }
         boolean accepted = clientRank == expectedClientRank;
         io.writeFully(ByteBuffer.wrap(new byte[] {(byte) (accepted ? 1 : 0)}), deadlineNanos, "handshake verdict");

@@ -1,10 +1,12 @@
 package org.bg2vec.collective;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The ring schedules, as sequences of {@link RingLink#exchange} steps. {@code data} buffers are
- * little-endian byte views with position 0.
+ * The ring schedules, as sequences of {@link RingTransfer.Frame}s (frame i carries step number i). {@code data}
+ * buffers are little-endian byte views with position 0.
  */
 final class RingAlgorithms {
 
@@ -24,58 +26,69 @@ final class RingAlgorithms {
     }
 
     /**
-     * Reduce-scatter then all-gather. After step s of the reduce-scatter, rank r holds the partial sum of
-     * segment (r-s-1) over ranks r-s-1..r; after W-1 steps, segment (r+1) is complete and the all-gather
-     * passes the complete segments around the ring.
+     * Reduce-scatter then all-gather, as one pipelined stream of 2(W-1) frames each way. After frame s of
+     * the reduce-scatter, rank r holds the partial sum of segment (r-s-1) over ranks r-s-1..r; after W-1
+     * frames, segment (r+1) is complete and the all-gather passes the complete segments around the ring.
+     * Every frame after the first sends the segment the previous frame received, so it is forwarded chunk
+     * by chunk as soon as it is reduced (or received), not after the whole step. Segment j's sum is
+     * x[j+W-1] + (... + (x[j+1] + x[j])) on every rank and in every run, however the bytes are chunked.
      */
     static void allReduceSum(RingLink link, int seq, int r, int w, ByteBuffer data, int n, ByteBuffer scratch) {
-        String op = OpKind.ALL_REDUCE_SUM.apiName() + " #" + seq;
+        List<RingTransfer.Frame> frames = new ArrayList<>();
         for (int s = 0; s < w - 1; s++) {
             int sendSeg = Math.floorMod(r - s, w);
             int recvSeg = Math.floorMod(r - s - 1, w);
-            link.exchange(op, OpKind.ALL_REDUCE_SUM, seq, s, segment(data, n, w, sendSeg),
-                    Sink.addInto(data, segmentStart(n, w, recvSeg), segmentLength(n, w, recvSeg), scratch), false);
+            frames.add(new RingTransfer.Frame(segment(data, n, w, sendSeg),
+                    Sink.addInto(data, segmentStart(n, w, recvSeg), segmentLength(n, w, recvSeg), scratch),
+                    s == 0 ? RingTransfer.Frame.FREE : s - 1));
         }
         for (int s = 0; s < w - 1; s++) {
             int sendSeg = Math.floorMod(r + 1 - s, w);
             int recvSeg = Math.floorMod(r - s, w);
-            link.exchange(op, OpKind.ALL_REDUCE_SUM, seq, w - 1 + s, segment(data, n, w, sendSeg),
-                    Sink.into(segment(data, n, w, recvSeg)), false);
+            frames.add(new RingTransfer.Frame(segment(data, n, w, sendSeg), Sink.into(segment(data, n, w, recvSeg)),
+                    frames.size() - 1));
         }
+        run(link, OpKind.ALL_REDUCE_SUM, OpKind.ALL_REDUCE_SUM.apiName() + " #" + seq, seq, frames);
     }
 
-    /** Ring all-gather of equal blocks; this rank's block is already in place in {@code out}. */
+    /** Ring all-gather of equal blocks, pipelined; this rank's block is already in place in {@code out}. */
     static void allGather(RingLink link, int seq, int r, int w, ByteBuffer out, int block) {
-        String op = OpKind.ALL_GATHER.apiName() + " #" + seq;
+        List<RingTransfer.Frame> frames = new ArrayList<>();
         for (int s = 0; s < w - 1; s++) {
             int sendBlock = Math.floorMod(r - s, w);
             int recvBlock = Math.floorMod(r - s - 1, w);
-            link.exchange(op, OpKind.ALL_GATHER, seq, s, out.slice(4 * sendBlock * block, 4 * block),
-                    Sink.into(out.slice(4 * recvBlock * block, 4 * block)), false);
+            frames.add(new RingTransfer.Frame(out.slice(4 * sendBlock * block, 4 * block),
+                    Sink.into(out.slice(4 * recvBlock * block, 4 * block)), s == 0 ? RingTransfer.Frame.FREE : s - 1));
         }
+        run(link, OpKind.ALL_GATHER, OpKind.ALL_GATHER.apiName() + " #" + seq, seq, frames);
     }
 
     /** Pipelined ring pass from {@code root}: every other rank forwards bytes as they arrive. */
     static void broadcast(RingLink link, int seq, int r, int w, ByteBuffer data, int root) {
-        String op = OpKind.BROADCAST.apiName() + " #" + seq + " from rank " + root;
         int distance = Math.floorMod(r - root, w);
         boolean sends = distance != w - 1;
         boolean receives = distance != 0;
-        if (sends && receives) {
-            link.exchange(op, OpKind.BROADCAST, seq, 0, data.duplicate().limit(0), Sink.into(data), true);
-        } else if (sends) {
-            link.exchange(op, OpKind.BROADCAST, seq, 0, data.duplicate(), null, false);
-        } else {
-            link.exchange(op, OpKind.BROADCAST, seq, 0, null, Sink.into(data), false);
-        }
+        RingTransfer.Frame frame = new RingTransfer.Frame(sends ? data.duplicate() : null, receives ? Sink.into(data) : null,
+                sends && receives ? 0 : RingTransfer.Frame.FREE);
+        run(link, OpKind.BROADCAST, OpKind.BROADCAST.apiName() + " #" + seq + " from rank " + root, seq, List.of(frame));
     }
 
-    /** W-1 empty ring steps: the last completes only after every rank entered the barrier. */
+    /**
+     * W-1 empty ring frames, each sent only after the previous one arrived: the last arrives only after
+     * every rank entered the barrier.
+     */
     static void barrier(RingLink link, int seq, int w) {
-        String op = OpKind.BARRIER.apiName() + " #" + seq;
         ByteBuffer empty = ByteBuffer.allocate(0);
+        List<RingTransfer.Frame> frames = new ArrayList<>();
         for (int s = 0; s < w - 1; s++) {
-            link.exchange(op, OpKind.BARRIER, seq, s, empty.duplicate(), Sink.into(empty), false);
+            frames.add(new RingTransfer.Frame(empty.duplicate(), Sink.into(empty), s == 0 ? RingTransfer.Frame.FREE : s - 1));
+        }
+        run(link, OpKind.BARRIER, OpKind.BARRIER.apiName() + " #" + seq, seq, frames);
+    }
+
+    private static void run(RingLink link, OpKind kind, String op, int seq, List<RingTransfer.Frame> frames) {
+        if (!frames.isEmpty()) {
+            link.run(op, kind, seq, frames);
         }
     }
 

@@ -7,13 +7,16 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * One rank's two authenticated ring connections and the full-duplex step engine: send a frame to the
- * right neighbour while receiving one from the left, non-blocking, with an inactivity timeout.
+ * One rank's two authenticated ring connections and the full-duplex frame engine: send an operation's
+ * frames to the right neighbour while receiving its frames from the left, non-blocking, with an inactivity
+ * timeout. A frame that forwards received data goes out chunk by chunk as the data arrives, so the steps of
+ * a ring operation overlap (see {@link RingTransfer.Frame}).
  *
  * <p>Data flows rightward only. The right connection's reverse direction (and the left connection's,
  * seen from the left neighbour) carries nothing but control frames, so an ABORT can always be sent
@@ -39,11 +42,12 @@ final class RingLink implements AutoCloseable {
     private final Selector selector;
     private final SelectionKey rightKey;
     private final SelectionKey leftKey;
-    private final ByteBuffer sendHeader = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer recvHeader = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer control = ByteBuffer.allocate(HEADER + MAX_REASON).order(ByteOrder.LITTLE_ENDIAN);
+    private final RingSender sender;
     private boolean rightClosed;
-    private boolean sendMidFrame;
+    /** Whether the last operation stopped in the middle of a data frame (then no ABORT goes rightward). */
+    private volatile boolean sendMidFrame;
 
     /**
      * @param localFailure returns this rank's failure/abort reason, or null while healthy (checked every loop)
@@ -66,6 +70,7 @@ final class RingLink implements AutoCloseable {
         this.selector = Selector.open();
         this.rightKey = right.register(selector, SelectionKey.OP_READ);
         this.leftKey = left.register(selector, 0);
+        this.sender = new RingSender(right, "bg2vec-collective-send-" + rightName, selector::wakeup);
     }
 
     /** Wakes an operation blocked in select (after the local failure reason was set). */
@@ -74,108 +79,124 @@ final class RingLink implements AutoCloseable {
     }
 
     /**
-     * One ring step. Sends {@code send}'s remaining bytes (null: send nothing) to the right and receives
-     * one frame from the left into {@code sink} (null: receive nothing). With {@code forward}, {@code send}
-     * is the sink's own target and only bytes already received are sent (pipelined broadcast).
+     * Runs the frames of one operation: sends them in order to the right while receiving the matching frames
+     * in order from the left (reducing as they arrive), failing when nothing moved either way for the
+     * operation timeout. This thread writes whatever is ready while the socket takes it; the
+     * {@link RingSender} continues when the socket is full. When this returns or throws, no thread writes
+     * from the operation's buffers any more.
      */
-    void exchange(String op, OpKind kind, int seq, int step, ByteBuffer send, Sink sink, boolean forward) {
-        boolean sending = send != null;
-        boolean receiving = sink != null;
-        long sendTotal = forward ? sink.size() : sending ? send.remaining() : 0;
-        if (sending) {
-            if (rightClosed) {
-                throw new CollectiveException(op + ": " + rightName + " has closed its connection");
-            }
-            sendHeader.clear();
-            sendHeader.putInt(DATA).putInt(kind.ordinal()).putInt(seq).putInt(step).putLong(sendTotal).flip();
-            sendMidFrame = true;
-        }
-        long sendStart = sending ? send.position() : 0;
-        boolean headerIn = false;
-        if (receiving) {
-            recvHeader.clear();
-        }
-        long lastProgress = System.nanoTime();
+    void run(String op, OpKind kind, int seq, List<RingTransfer.Frame> frames) {
+        RingTransfer t = new RingTransfer(kind, seq, frames);
         try {
             if (!rightClosed) {
-                readControl(op, sending); // an abort that arrived between operations
+                readControl(op, !t.allSent()); // an abort that arrived between operations
             }
-            while (sending || receiving) {
-                String failure = localFailure.get();
-                if (failure != null) {
-                    throw new CollectiveException(op + ": " + failure);
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
-                }
-                boolean progress = false;
-                if (sending) {
-                    if (sendHeader.hasRemaining()) {
-                        progress |= right.write(sendHeader) > 0;
-                    }
-                    if (!sendHeader.hasRemaining()) {
-                        if (forward) {
-                            send.limit((int) (sendStart + Math.min(sink.receivedBytes(), sendTotal)));
-                        }
-                        if (send.hasRemaining()) {
-                            progress |= right.write(send) > 0;
-                        }
-                        if (send.position() - sendStart == sendTotal) {
-                            sending = false;
-                            sendMidFrame = false;
-                        }
-                    }
-                }
-                if (receiving) {
-                    if (!headerIn) {
-                        int n = left.read(recvHeader);
-                        if (n < 0) {
-                            throw closedWhileReceiving(op);
-                        }
-                        progress |= n > 0;
-                        if (!recvHeader.hasRemaining()) {
-                            headerIn = true;
-                            checkHeader(op, kind, seq, step, sink.size());
-                            receiving = sink.size() > 0;
-                        }
-                    } else {
-                        int n = left.read(sink.next());
-                        if (n < 0) {
-                            throw closedWhileReceiving(op);
-                        }
-                        if (n > 0) {
-                            progress = true;
-                            sink.received(n);
-                            receiving = sink.receivedBytes() < sink.size();
-                        }
-                    }
-                }
-                long now = System.nanoTime();
-                if (progress) {
-                    lastProgress = now;
-                    continue;
-                }
-                if (!sending && !receiving) {
-                    break;
-                }
-                long idle = now - lastProgress;
-                if (idle >= timeoutNanos) {
-                    throw timeout(op, step, receiving);
-                }
-                rightKey.interestOps((sending ? SelectionKey.OP_WRITE : 0) | (rightClosed ? 0 : SelectionKey.OP_READ));
-                leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos - idle)));
-                boolean controlReady = rightKey.isValid() && rightKey.isReadable()
-                        && selector.selectedKeys().contains(rightKey);
-                selector.selectedKeys().clear();
-                if (controlReady) {
-                    readControl(op, sending);
-                }
+            if (!t.allSent() && rightClosed) {
+                throw new CollectiveException(op + ": " + rightName + " has closed its connection");
             }
+            sender.start(t);
+            receiveAll(op, t);
         } catch (IOException e) {
             salvageAbort(op);
-            String peer = receiving ? leftName : rightName;
-            throw new CollectiveException(op + ": connection to " + peer + " failed: " + e.getMessage(), e);
+            throw new CollectiveException(op + ": connection to " + leftName + " failed: " + e.getMessage(), e);
+        } finally {
+            t.finish();
+            sendMidFrame = t.midFrame();
+        }
+    }
+
+    private void receiveAll(String op, RingTransfer t) throws IOException {
+        int[] frame = {t.next(0, false)};
+        int n = t.frames.size();
+        long lastProgress = System.nanoTime();
+        while (true) {
+            String failure = localFailure.get();
+            if (failure != null) {
+                throw new CollectiveException(op + ": " + failure);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CollectiveException(op + ": interrupted (the task was killed or cancelled)");
+            }
+            writeReady(op, t);
+            if (frame[0] == n && t.allSent()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (frame[0] < n && receiveSome(op, t, frame)) {
+                lastProgress = now;
+                continue;
+            }
+            long idle = now - Math.max(lastProgress, t.lastSendProgress());
+            if (idle >= timeoutNanos) {
+                throw timeout(op, Math.min(frame[0], n - 1), frame[0] < n);
+            }
+            awaitReady(op, frame[0] < n, !t.allSent(), idle);
+        }
+    }
+
+    /**
+     * Reads what has arrived of frame {@code frame[0]} (its header, checked, then its payload into its sink)
+     * and publishes the progress; moves {@code frame[0]} on when the frame is complete. True if anything moved.
+     */
+    private boolean receiveSome(String op, RingTransfer t, int[] frame) throws IOException {
+        Sink sink = t.frames.get(frame[0]).receive();
+        boolean headerIn = !recvHeader.hasRemaining();
+        boolean progress = false;
+        if (!headerIn) {
+            int got = left.read(recvHeader);
+            if (got < 0) {
+                throw closedWhileReceiving(op);
+            }
+            progress = got > 0;
+            headerIn = !recvHeader.hasRemaining();
+            if (headerIn) {
+                checkHeader(op, t.kind, t.seq, frame[0], sink.size());
+                t.headerIn(frame[0]);
+            }
+        } else if (sink.receivedBytes() < sink.size()) {
+            int got = left.read(sink.next());
+            if (got < 0) {
+                throw closedWhileReceiving(op);
+            }
+            if (got > 0) {
+                progress = true;
+                sink.received(got);
+                t.ready(sink.readyBytes());
+            }
+        }
+        if (headerIn && sink.receivedBytes() == sink.size()) {
+            t.frameIn(frame[0]);
+            recvHeader.clear();
+            frame[0] = t.next(frame[0] + 1, false);
+            progress = true;
+        }
+        return progress;
+    }
+
+    /** Writes what is ready (or hands it to the sender); fails with the sender's error, if it had one. */
+    private void writeReady(String op, RingTransfer t) {
+        IOException e = t.sendError();
+        if (e == null) {
+            try {
+                t.writeReady(right);
+                return;
+            } catch (IOException writeError) {
+                e = writeError;
+            }
+        }
+        salvageAbort(op);
+        throw new CollectiveException(op + ": connection to " + rightName + " failed: " + e.getMessage(), e);
+    }
+
+    /** Waits in select for data from the left (while receiving) or a control frame from the right. */
+    private void awaitReady(String op, boolean receiving, boolean sending, long idle) throws IOException {
+        rightKey.interestOps(rightClosed ? 0 : SelectionKey.OP_READ);
+        leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos - idle)));
+        boolean controlReady = rightKey.isValid() && rightKey.isReadable() && selector.selectedKeys().contains(rightKey);
+        selector.selectedKeys().clear();
+        if (controlReady) {
+            readControl(op, sending);
         }
     }
 
@@ -314,7 +335,7 @@ final class RingLink implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {selector, right, left}) {
+        for (AutoCloseable c : new AutoCloseable[] {sender, selector, right, left}) {
             try {
                 c.close();
             } catch (Exception ignored) {

@@ -19,6 +19,9 @@ interface Sink {
     /** Bytes received so far. */
     long receivedBytes();
 
+    /** Bytes of the target final so far (a prefix of it): what a frame forwarding this one may send. */
+    long readyBytes();
+
     /** Receives straight into {@code target} (its position..limit), no copy. */
     static Sink into(ByteBuffer target) {
         ByteBuffer view = target.slice();
@@ -41,17 +44,28 @@ interface Sink {
             public long receivedBytes() {
                 return view.position();
             }
+
+            @Override
+            public long readyBytes() {
+                return view.position();
+            }
         };
     }
+
+    /** Floats reduced per bulk copy: two such arrays stay in L1, and the add loop over them vectorises. */
+    int ADD_CHUNK = 2048;
 
     /**
      * Adds the received little-endian floats into {@code target} (a little-endian byte view) at float
      * offset {@code offset}, chunk by chunk through {@code scratch}, so reduction overlaps the transfer.
+     * Each element becomes {@code target + received}, whatever the chunking.
      */
     static Sink addInto(ByteBuffer target, int offset, int count, ByteBuffer scratch) {
         FloatBuffer dst = target.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         long total = 4L * count;
         scratch.clear();
+        float[] local = new float[ADD_CHUNK];
+        float[] incoming = new float[ADD_CHUNK];
         return new Sink() {
             private long received;
             private int nextFloat = offset;
@@ -74,9 +88,14 @@ interface Sink {
                 scratch.flip();
                 FloatBuffer src = scratch.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                 int floats = src.remaining();
-                for (int i = 0; i < floats; i++) {
-                    int j = nextFloat + i;
-                    dst.put(j, dst.get(j) + src.get(i));
+                for (int done = 0; done < floats; done += ADD_CHUNK) {
+                    int m = Math.min(ADD_CHUNK, floats - done);
+                    dst.get(nextFloat + done, local, 0, m);
+                    src.get(done, incoming, 0, m);
+                    for (int i = 0; i < m; i++) {
+                        local[i] += incoming[i];
+                    }
+                    dst.put(nextFloat + done, local, 0, m);
                 }
                 nextFloat += floats;
                 scratch.position(scratch.position() + 4 * floats);
@@ -86,6 +105,11 @@ interface Sink {
             @Override
             public long receivedBytes() {
                 return received;
+            }
+
+            @Override
+            public long readyBytes() {
+                return 4L * (nextFloat - offset);
             }
         };
     }

@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * neighbour (rank-1 mod W); both are authenticated with the job secret ({@link Handshake}). With W = 2
  * both neighbours are the same peer, reached over two separate connections. All-reduce is a ring
  * reduce-scatter followed by a ring all-gather (each rank moves 2(W-1)/W of the buffer), all-gather and
- * broadcast are pipelined ring passes, barrier is W-1 empty ring steps. Floats travel little-endian;
+ * broadcast are pipelined ring passes, barrier is W-1 empty ring steps. The steps of an operation overlap
+ * (each forwards data chunk by chunk as it is reduced or received), and big operations are written by a
+ * per-rank sender thread while the calling thread receives and reduces ({@link RingTransfer}). Floats travel little-endian;
  * direct little-endian buffers are sent and received in place (see {@link BufferViews}), others through
  * a staging copy. Results are bit-identical on all ranks.
  *

@@ -102,6 +102,48 @@ class TcpCollectiveTest {
         }
     }
 
+    /**
+     * The summation order is fixed: segment j of the ring (W near-equal segments) is summed as
+     * x[j+W-1] + (... + (x[j+1] + x[j])) in float arithmetic, on every rank, in every run and however the
+     * transfer is chunked, so training with W workers is reproducible bit for bit. Large enough that
+     * frames are forwarded in many pieces while they are still arriving.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4})
+    void allReduceAddsInTheDocumentedRingOrderBitForBit(int w) throws Exception {
+        int n = 3_000_001;
+        Random rnd = new Random(100 + w);
+        float[][] inputs = new float[w][n];
+        for (int r = 0; r < w; r++) {
+            for (int i = 0; i < n; i++) {
+                inputs[r][i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(7) - 3));
+            }
+        }
+        float[] expected = new float[n];
+        for (int j = 0; j < w; j++) {
+            int start = RingAlgorithms.segmentStart(n, w, j);
+            for (int i = start; i < start + RingAlgorithms.segmentLength(n, w, j); i++) {
+                float acc = inputs[j][i];
+                for (int k = 1; k < w; k++) {
+                    acc = inputs[(j + k) % w][i] + acc;
+                }
+                expected[i] = acc;
+            }
+        }
+        try (LoopbackRing ring = LoopbackRing.connect(w, OP_TIMEOUT)) {
+            for (int run = 0; run < 2; run++) {
+                List<float[]> results = ring.runAll(r -> {
+                    FloatBuffer buf = wrap(inputs[r], 0);
+                    ring.ranks.get(r).allReduceSum(buf);
+                    return toArray(buf);
+                });
+                for (int r = 0; r < w; r++) {
+                    assertArrayEquals(expected, results.get(r), 0f, "rank " + r + " of " + w + ", run " + run);
+                }
+            }
+        }
+    }
+
     @Test
     void allReduceHonoursBufferPositionAndLimit() throws Exception {
         try (LoopbackRing ring = LoopbackRing.connect(2, OP_TIMEOUT)) {
