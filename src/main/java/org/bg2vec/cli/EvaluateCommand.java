@@ -1,6 +1,7 @@
 package org.bg2vec.cli;
 
 import org.bg2vec.encode.EmbedderFactories;
+import org.bg2vec.eval.Bootstrap;
 import org.bg2vec.eval.EvalDatasets;
 import org.bg2vec.eval.EvalReport;
 import org.bg2vec.eval.EvaluateSpec;
@@ -59,6 +60,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             paramLabel = "N", description = "at most N distinct texts enter uniformity (default: ${DEFAULT-VALUE})")
     int maxUniformity;
 
+    @Option(names = "--max-halves-queries", defaultValue = "" + EvalDatasets.DEFAULT_MAX_HALVES, paramLabel = "N",
+            description = "prepared data: at most N queries in the passage-halves task (first half of a validation "
+                    + "text -> its second half); 0 turns it off (default: ${DEFAULT-VALUE})")
+    int maxHalves;
+
+    @Option(names = "--bootstrap-resamples", defaultValue = "" + Bootstrap.DEFAULT_RESAMPLES, paramLabel = "B",
+            description = "resamples of the bootstrap confidence intervals (default: ${DEFAULT-VALUE})")
+    int resamples;
+
+    @Option(names = "--bootstrap-seed", defaultValue = "" + Bootstrap.DEFAULT_SEED, paramLabel = "S",
+            description = "seed of the bootstrap resamples (default: ${DEFAULT-VALUE})")
+    long bootstrapSeed;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -69,7 +83,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (maxLength < 2) {
             throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLength);
         }
-        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity);
+        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, maxHalves,
+                new Bootstrap(resamples, bootstrapSeed, Bootstrap.DEFAULT_CONFIDENCE));
     }
 
     @Override

@@ -8,8 +8,11 @@ package org.bg2vec.eval;
  * @param output        local directory for eval.json, eval.md, eval.png
  * @param batchSize     texts per forward pass
  * @param maxUniformity at most this many distinct texts enter uniformity (it costs n² distances)
+ * @param maxHalves     prepared data: at most this many queries in the passage-halves task (0: no such task)
+ * @param bootstrap     how the confidence intervals are drawn
  */
-public record EvaluateSpec(String data, String pairs, String output, int batchSize, int maxUniformity) {
+public record EvaluateSpec(String data, String pairs, String output, int batchSize, int maxUniformity,
+                           int maxHalves, Bootstrap bootstrap) {
 
     public EvaluateSpec {
         if (data == null || data.isBlank()) {
@@ -24,5 +27,16 @@ public record EvaluateSpec(String data, String pairs, String output, int batchSi
         if (maxUniformity < 2) {
             throw new IllegalArgumentException("the uniformity sample must be >= 2, got " + maxUniformity);
         }
+        if (maxHalves < 0) {
+            throw new IllegalArgumentException("the passage-halves queries must be >= 0 (0: off), got " + maxHalves);
+        }
+        if (bootstrap == null) {
+            throw new IllegalArgumentException("the bootstrap settings are required");
+        }
+    }
+
+    /** Default passage-halves size and bootstrap. */
+    public EvaluateSpec(String data, String pairs, String output, int batchSize, int maxUniformity) {
+        this(data, pairs, output, batchSize, maxUniformity, EvalDatasets.DEFAULT_MAX_HALVES, Bootstrap.defaults());
     }
 }

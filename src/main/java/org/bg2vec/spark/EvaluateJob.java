@@ -57,7 +57,7 @@ public final class EvaluateJob {
         for (EvalDataset d : datasets) {
             LOG.info("evaluate: dataset {} from {}: {}", d.name(), d.source(), d.counts());
         }
-        EvalReport report = new Evaluation(spec.batchSize()).run(datasets, models);
+        EvalReport report = new Evaluation(spec.batchSize(), spec.bootstrap()).run(datasets, models);
         try {
             ReportFiles.write(report, java.nio.file.Path.of(spec.output()));
         } catch (IOException e) {
@@ -72,7 +72,7 @@ public final class EvaluateJob {
     public static List<EvalDataset> load(SparkSession spark, EvaluateSpec spec) {
         List<EvalDataset> out = new ArrayList<>();
         if (isPreparedData(spark, spec.data())) {
-            out.add(loadValidation(spark, spec.data(), spec.maxUniformity()));
+            out.addAll(loadValidation(spark, spec.data(), spec.maxUniformity(), spec.maxHalves()));
         } else {
             out.add(loadPairs(spark, spec.data(), spec.maxUniformity()));
         }
@@ -97,7 +97,8 @@ public final class EvaluateJob {
         }
     }
 
-    static EvalDataset loadValidation(SparkSession spark, String dir, int maxUniformity) {
+    /** Title → lead retrieval and, unless {@code maxHalves} is 0, the passage-halves task of the split. */
+    static List<EvalDataset> loadValidation(SparkSession spark, String dir, int maxUniformity, int maxHalves) {
         String split = new Path(dir, "validation").toString();
         Dataset<Row> df = spark.read().parquet(split);
         requireColumns(df, VALIDATION_COLUMNS, split);
@@ -118,7 +119,13 @@ public final class EvaluateJob {
             LOG.warn("evaluate: {} rows of {} have a null page_id and are left out of title → lead retrieval",
                     nullPages, split);
         }
-        return EvalDatasets.fromValidation(split, articles, samples, maxUniformity);
+        List<EvalDataset> out = new ArrayList<>();
+        out.add(EvalDatasets.fromValidation(split, articles, samples, maxUniformity));
+        EvalDataset halves = maxHalves == 0 ? null : EvalDatasets.passageHalves(split, samples, maxHalves);
+        if (halves != null) {
+            out.add(halves);
+        }
+        return out;
     }
 
     static EvalDataset loadPairs(SparkSession spark, String path, int maxUniformity) {
