@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bg2vec.train.data.IndependentCropping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +120,7 @@ final class TrainConfigReader {
         int maxAttempts = integer("max_attempts", 3, 1, 1000);
         int shuffleBuffer = integer("shuffle_buffer_size", 10000, 1, 1 << 26);
         Resume resume = resume();
+        IndependentCropping cropping = independentCropping();
 
         if (global % workers != 0) {
             errors.add("global_batch_size " + global + " is not divisible by workers " + workers
@@ -136,7 +138,7 @@ final class TrainConfigReader {
                 loraDropout, lossScale, lr, global, micro, epochs, maxSteps, stopAfter, warmup, warmupRatio, seed,
                 saveSteps, loggingSteps, evalSteps, evalBatches, outputDir, checkpointDir, keep, trainData,
                 validationData, precision, maxGradNorm, weightDecay, beta1, beta2, eps, initScale, growthInterval,
-                workers, maxAttempts, shuffleBuffer, resume, node.deepCopy());
+                workers, maxAttempts, shuffleBuffer, resume, cropping, node.deepCopy());
     }
 
     /** {@code resume} (auto, never or a checkpoint path) and {@code resume_force}. */
@@ -149,6 +151,19 @@ final class TrainConfigReader {
             return Resume.latest();
         }
         return Resume.parse(value, force);
+    }
+
+    /** {@code independent_cropping} and its span ratios {@code crop_min_ratio}, {@code crop_max_ratio}. */
+    private IndependentCropping independentCropping() {
+        boolean enabled = bool("independent_cropping", false);
+        double min = real("crop_min_ratio", IndependentCropping.DEFAULT_MIN_RATIO, 0, 1, true);
+        double max = real("crop_max_ratio", IndependentCropping.DEFAULT_MAX_RATIO, 0, 1, true);
+        if (min == 0) {
+            errors.add("crop_min_ratio must be in (0, 1], got 0");
+        } else if (min > max) {
+            errors.add("crop_min_ratio " + min + " is larger than crop_max_ratio " + max);
+        }
+        return new IndependentCropping(enabled, min, max);
     }
 
     private void reportKeys() {

@@ -106,4 +106,22 @@ class TrainConfigTest {
         assertTrue(m.contains("resume must be \"auto\", \"never\" or a checkpoint directory"), m);
         assertTrue(m.contains("resume_force must be true or false"), m);
     }
+
+    @Test
+    void independentCroppingIsOffByDefaultAndValidated() {
+        TrainConfig plain = TrainConfig.parse("{\"output_dir\": \"o\"}");
+        assertEquals(org.bg2vec.train.data.IndependentCropping.off(), plain.independentCropping());
+        TrainConfig on = TrainConfig.parse("{\"output_dir\": \"o\", \"independent_cropping\": true,"
+                + " \"crop_min_ratio\": 0.2, \"crop_max_ratio\": 0.6}");
+        assertEquals(new org.bg2vec.train.data.IndependentCropping(true, 0.2, 0.6), on.independentCropping());
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"independent_cropping\": 1, \"crop_min_ratio\": 0.7,"
+                        + " \"crop_max_ratio\": 0.3}")).getMessage();
+        assertTrue(m.contains("independent_cropping must be true or false"), m);
+        assertTrue(m.contains("crop_min_ratio 0.7 is larger than crop_max_ratio 0.3"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"crop_min_ratio\": 0, \"crop_max_ratio\": 1.5}")).getMessage();
+        assertTrue(m.contains("crop_min_ratio must be in (0, 1]"), m);
+        assertTrue(m.contains("crop_max_ratio must be in [0.0, 1.0], got 1.5"), m);
+    }
 }
