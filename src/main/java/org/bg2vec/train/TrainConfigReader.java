@@ -153,17 +153,27 @@ final class TrainConfigReader {
         return Resume.parse(value, force);
     }
 
-    /** {@code independent_cropping} and its span ratios {@code crop_min_ratio}, {@code crop_max_ratio}. */
+    /**
+     * {@code independent_cropping}; the span ratios {@code crop_min_ratio}, {@code crop_max_ratio} of both views;
+     * {@code query_crop_min_ratio}, {@code query_crop_max_ratio} for the query view (default: the former).
+     */
     private IndependentCropping independentCropping() {
         boolean enabled = bool("independent_cropping", false);
-        double min = real("crop_min_ratio", IndependentCropping.DEFAULT_MIN_RATIO, 0, 1, true);
-        double max = real("crop_max_ratio", IndependentCropping.DEFAULT_MAX_RATIO, 0, 1, true);
+        IndependentCropping.Ratios both = ratios("crop", IndependentCropping.CONTRIEVER);
+        IndependentCropping.Ratios query = ratios("query_crop", both);
+        return new IndependentCropping(enabled, query, both);
+    }
+
+    /** {@code PREFIX_min_ratio} and {@code PREFIX_max_ratio}: 0 &lt; min &le; max &le; 1. */
+    private IndependentCropping.Ratios ratios(String prefix, IndependentCropping.Ratios dflt) {
+        double min = real(prefix + "_min_ratio", dflt.min(), 0, 1, true);
+        double max = real(prefix + "_max_ratio", dflt.max(), 0, 1, true);
         if (min == 0) {
-            errors.add("crop_min_ratio must be in (0, 1], got 0");
+            errors.add(prefix + "_min_ratio must be in (0, 1], got 0");
         } else if (min > max) {
-            errors.add("crop_min_ratio " + min + " is larger than crop_max_ratio " + max);
+            errors.add(prefix + "_min_ratio " + min + " is larger than " + prefix + "_max_ratio " + max);
         }
-        return new IndependentCropping(enabled, min, max);
+        return new IndependentCropping.Ratios(min, max);
     }
 
     private void reportKeys() {

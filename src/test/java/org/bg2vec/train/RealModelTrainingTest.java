@@ -89,7 +89,8 @@ class RealModelTrainingTest {
     /** Independent cropping keys its spans by (seed, step, sample): two workers still train the model of one. */
     @Test
     void croppedViewsTwoWorkersTrainTheModelOfOne() throws Exception {
-        String crop = ", \"independent_cropping\": true, \"crop_min_ratio\": 0.3, \"crop_max_ratio\": 0.8";
+        String crop = ", \"independent_cropping\": true, \"crop_min_ratio\": 0.5, \"crop_max_ratio\": 1,"
+                + " \"query_crop_min_ratio\": 0.1, \"query_crop_max_ratio\": 0.4";
         List<Double> lossOne = new ArrayList<>();
         List<Double> lossPlain = new ArrayList<>();
         RealModelFixtures.train(config("c1", crop), 1, (r, m) -> lossOne.add(m.loss()));

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IndependentCroppingTest {
 
-    private static final IndependentCropping CROP = new IndependentCropping(true, 0.1, 0.5);
+    private static final IndependentCropping CROP = new IndependentCropping(true, IndependentCropping.CONTRIEVER,
+            IndependentCropping.CONTRIEVER);
 
     /** BOS 1 then the text tokens 100, 101, ..., 100 + n - 1: a span is recognisable by its first token. */
     private static TrainSample sample(long id, int n) {
@@ -93,10 +94,22 @@ class IndependentCroppingTest {
     }
 
     @Test
+    void theQueryViewHasItsOwnRatios() {
+        IndependentCropping asymmetric = new IndependentCropping(true, new IndependentCropping.Ratios(0.05, 0.2),
+                new IndependentCropping.Ratios(0.5, 1.0));
+        for (long id = 0; id < 200; id++) {
+            TrainSample c = asymmetric.crop(sample(id, 60), 42, 9);
+            assertSpan(c.queryIds(), 60, 0.05, 0.2);
+            assertSpan(c.positiveIds(), 60, 0.5, 1.0);
+        }
+    }
+
+    @Test
     void offLeavesTheBatchAsItIs() {
         List<TrainSample> batch = List.of(sample(1, 10), sample(2, 5));
         assertSame(batch, IndependentCropping.off().apply(batch, 42, 0));
-        assertEquals("off", new IndependentCropping(false, 0.3, 0.4).toString(),
+        IndependentCropping.Ratios r = new IndependentCropping.Ratios(0.3, 0.4);
+        assertEquals("off", new IndependentCropping(false, r, r).toString(),
                 "unused ratios do not change the run identity");
     }
 }
