@@ -37,8 +37,9 @@ class TrainConfigTest {
     @Test
     void theTinyDemoConfigLoads() throws Exception {
         TrainConfig c = TrainConfig.load(Path.of("conf/tiny-simcse.json"));
-        assertEquals(16, c.globalBatchSize());
-        assertEquals(4, c.microBatchSize());
+        assertEquals(32, c.globalBatchSize());
+        assertEquals(8, c.microBatchSize());
+        assertTrue(c.independentCropping().enabled(), "the demo trains with asymmetric independent cropping");
         assertEquals("target/demo/simcse/checkpoints", c.checkpointDir());
         assertEquals("target/demo/prepared", c.validationData());
     }
