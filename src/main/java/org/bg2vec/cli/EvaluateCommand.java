@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Retrieval and SimCSE metrics, base vs adapted model, with a report.",
+        description = {"Retrieval and SimCSE metrics, base vs adapted model, with 95% bootstrap intervals and verdicts.",
                 "Writes eval.json, eval.md and eval.png into --output. The models run in the driver."})
 public final class EvaluateCommand implements Callable<Integer> {
 

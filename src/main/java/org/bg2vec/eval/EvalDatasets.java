@@ -67,13 +67,8 @@ public final class EvalDatasets {
         }
         counts.put("pages", (long) seen.size());
         counts.put("pages_skipped_blank_title_or_lead", blank);
-        RetrievalTask retrieval = task(titles, leads, List.of());
-        counts.put("queries", (long) titles.size());
-        counts.put("documents", (long) retrieval.documents().size());
-        List<TextPair> align = new ArrayList<>();
-        for (int i = 0; i < titles.size(); i++) {
-            align.add(new TextPair(titles.get(i), leads.get(i), null));
-        }
+        RetrievalTask retrieval = countedTask(titles, leads, counts);
+        List<TextPair> align = zip(titles, leads);
         long blankSamples = samples.stream().filter(Encoder::isBlank).count();
         List<String> uni = distinct(samples, maxUniformity);
         counts.put("samples", (long) samples.size());
@@ -168,14 +163,26 @@ public final class EvalDatasets {
         if (firsts.isEmpty()) {
             return null;
         }
-        RetrievalTask retrieval = task(firsts, seconds, List.of());
-        counts.put("queries", (long) firsts.size());
-        counts.put("documents", (long) retrieval.documents().size());
-        List<TextPair> align = new ArrayList<>();
-        for (int i = 0; i < firsts.size(); i++) {
-            align.add(new TextPair(firsts.get(i), seconds.get(i), null));
+        RetrievalTask retrieval = countedTask(firsts, seconds, counts);
+        return new EvalDataset(HALVES, source, HALVES_TASK, retrieval, zip(firsts, seconds), List.of(), List.of(),
+                counts);
+    }
+
+    /** {@link #task} without extra documents, with its "queries" and "documents" counted into {@code counts}. */
+    private static RetrievalTask countedTask(List<String> queries, List<String> relevant, Map<String, Long> counts) {
+        RetrievalTask t = task(queries, relevant, List.of());
+        counts.put("queries", (long) queries.size());
+        counts.put("documents", (long) t.documents().size());
+        return t;
+    }
+
+    /** The pairs (a_i, b_i). */
+    private static List<TextPair> zip(List<String> a, List<String> b) {
+        List<TextPair> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(new TextPair(a.get(i), b.get(i), null));
         }
-        return new EvalDataset(HALVES, source, HALVES_TASK, retrieval, align, List.of(), List.of(), counts);
+        return out;
     }
 
     /** Retrieval with query i → relevant text i, over the distinct relevant and extra texts. */
