@@ -1,5 +1,6 @@
 package org.bg2vec.cli;
 
+import org.bg2vec.eval.Bootstrap;
 import org.bg2vec.eval.EvalDatasets;
 import org.bg2vec.eval.EvalReport;
 import org.bg2vec.eval.EvaluateSpec;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Retrieval and SimCSE metrics, base vs adapted model, with a report.",
+        description = {"Retrieval and SimCSE metrics, base vs adapted model, with 95% bootstrap intervals and verdicts.",
                 "Writes eval.json, eval.md and eval.png into --output (any Hadoop path). The texts are embedded as"
                         + " Spark tasks on the executors (one model after the other); the metrics are computed on the"
                         + " driver, which holds 4 x hidden-size bytes per distinct text (16 KiB for a 7B model)."})
@@ -55,6 +56,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
+    @Option(names = "--max-halves-queries", defaultValue = "" + EvalDatasets.DEFAULT_MAX_HALVES, paramLabel = "N",
+            description = "prepared data: at most N queries in the passage-halves task (first half of a validation "
+                    + "text -> its second half); 0 turns it off (default: ${DEFAULT-VALUE})")
+    int maxHalves;
+
+    @Option(names = "--bootstrap-resamples", defaultValue = "" + Bootstrap.DEFAULT_RESAMPLES, paramLabel = "B",
+            description = "resamples of the bootstrap confidence intervals (default: ${DEFAULT-VALUE})")
+    int resamples;
+
+    @Option(names = "--bootstrap-seed", defaultValue = "" + Bootstrap.DEFAULT_SEED, paramLabel = "S",
+            description = "seed of the bootstrap resamples (default: ${DEFAULT-VALUE})")
+    long bootstrapSeed;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -62,7 +76,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
 
     EvaluateSpec spec() {
-        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, device.request());
+        return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, maxHalves,
+                new Bootstrap(resamples, bootstrapSeed, Bootstrap.DEFAULT_CONFIDENCE), device.request());
     }
 
     @Override

@@ -22,6 +22,16 @@ public final class AlignmentUniformity {
 
     /** Mean squared distance between {@code x[i]} and {@code positives[i]} after normalisation. */
     public static double alignment(float[][] x, float[][] positives) {
+        double[] d = squaredDistances(x, positives);
+        double s = 0;
+        for (double v : d) {
+            s += v;
+        }
+        return s / d.length;
+    }
+
+    /** ||f(x_i) − f(x⁺_i)||² of every pair, on normalised copies: the per-pair terms of {@link #alignment}. */
+    public static double[] squaredDistances(float[][] x, float[][] positives) {
         if (x.length != positives.length) {
             throw new IllegalArgumentException(x.length + " anchors but " + positives.length + " positives");
         }
@@ -30,11 +40,11 @@ public final class AlignmentUniformity {
         }
         float[][] a = SimilarityMatrix.unitRows(x, "anchor");
         float[][] b = SimilarityMatrix.unitRows(positives, "positive");
-        double s = 0;
+        double[] out = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            s += Vectors.squaredDistance(a[i], b[i]);
+            out[i] = Vectors.squaredDistance(a[i], b[i]);
         }
-        return s / a.length;
+        return out;
     }
 
     /** log mean over i &lt; j of exp(−2·||f(x_i) − f(x_j)||²), on normalised copies. */

@@ -44,9 +44,16 @@ public final class Evaluation {
     }
 
     private final int batchSize;
+    private final Bootstrap bootstrap;
 
+    /** Intervals with {@link Bootstrap#defaults()}. */
     public Evaluation(int batchSize) {
+        this(batchSize, Bootstrap.defaults());
+    }
+
+    public Evaluation(int batchSize, Bootstrap bootstrap) {
         this.batchSize = batchSize;
+        this.bootstrap = bootstrap;
     }
 
     /** Embeds in this process: each model opened on {@code device}, used, closed. */
@@ -70,9 +77,9 @@ public final class Evaluation {
             throw new IllegalArgumentException("model names must be distinct: " + names);
         }
         List<String> texts = distinctTexts(datasets);
-        List<Map<String, Map<String, Double>>> perDataset = new ArrayList<>();
+        List<List<MetricScores>> perDataset = new ArrayList<>();
         for (int i = 0; i < datasets.size(); i++) {
-            perDataset.add(new LinkedHashMap<>());
+            perDataset.add(new ArrayList<>());
         }
         Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
         for (Model model : models) {
@@ -87,17 +94,26 @@ public final class Evaluation {
                 byText.put(texts.get(i), vectors[i]);
             }
             for (int i = 0; i < datasets.size(); i++) {
-                perDataset.get(i).put(model.name(), metrics(datasets.get(i), byText));
-                LOG.info("evaluate: {} on {}: {}", model.name(), datasets.get(i).name(),
-                        perDataset.get(i).get(model.name()));
+                MetricScores s = scores(datasets.get(i), byText);
+                perDataset.get(i).add(s);
+                LOG.info("evaluate: {} on {}: {}", model.name(), datasets.get(i).name(), s.values());
             }
         }
         List<EvalReport.DatasetResult> results = new ArrayList<>();
         for (int i = 0; i < datasets.size(); i++) {
-            EvalDataset d = datasets.get(i);
-            results.add(new EvalReport.DatasetResult(d.name(), d.source(), d.counts(), perDataset.get(i)));
+            results.add(result(datasets.get(i), names, perDataset.get(i)));
         }
-        return new EvalReport(names, settings, results, DEFINITIONS);
+        return new EvalReport(names, settings, results, bootstrap, DEFINITIONS);
+    }
+
+    private EvalReport.DatasetResult result(EvalDataset d, List<String> names, List<MetricScores> scores) {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        for (int m = 0; m < names.size(); m++) {
+            metrics.put(names.get(m), scores.get(m).values());
+        }
+        Uncertainty u = Uncertainty.of(bootstrap, names, scores);
+        return new EvalReport.DatasetResult(d.name(), d.source(), d.description(), d.counts(), metrics,
+                u.intervals(), u.changes());
     }
 
     /** The metrics of one embedder on one dataset, keyed by {@link Metric#key()}, in {@link Metric} order. */
@@ -108,30 +124,47 @@ public final class Evaluation {
         for (int i = 0; i < texts.size(); i++) {
             byText.put(texts.get(i), vectors[i]);
         }
-        return metrics(d, byText);
+        return scores(d, byText).values();
     }
 
-    private static Map<String, Double> metrics(EvalDataset d, Map<String, float[]> v) {
+    /**
+     * The metrics of one dataset from the vectors of its texts ({@code vectors} maps every text of the dataset
+     * to its embedding), with the per-item values the bootstrap resamples.
+     */
+    public static MetricScores scores(EvalDataset d, Map<String, float[]> vectors) {
         Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, double[]> items = new LinkedHashMap<>();
         RetrievalTask t = d.retrieval();
-        RetrievalMetrics.Result r = RetrievalMetrics.evaluate(lookup(v, t.queries()), lookup(v, t.documents()),
-                t.relevant());
-        out.put(Metric.RECALL_AT_1.key(), r.recallAt1());
-        out.put(Metric.RECALL_AT_10.key(), r.recallAt10());
-        out.put(Metric.MRR.key(), r.mrr());
-        out.put(Metric.ALIGNMENT.key(), AlignmentUniformity.alignment(
-                lookup(v, d.alignmentPairs().stream().map(TextPair::query).toList()),
-                lookup(v, d.alignmentPairs().stream().map(TextPair::positive).toList())));
-        out.put(Metric.UNIFORMITY.key(), AlignmentUniformity.uniformity(lookup(v, d.uniformity())));
-        if (!d.triplets().isEmpty()) {
-            TripletMetrics.Result tr = TripletMetrics.evaluate(
-                    lookup(v, d.triplets().stream().map(TextPair::query).toList()),
-                    lookup(v, d.triplets().stream().map(TextPair::positive).toList()),
-                    lookup(v, d.triplets().stream().map(TextPair::negative).toList()));
-            out.put(Metric.TRIPLET_MARGIN.key(), tr.meanMargin());
-            out.put(Metric.TRIPLET_ACCURACY.key(), tr.accuracy());
+        float[][] documents = lookup(vectors, t.documents());
+        int[] ranks = RetrievalMetrics.ranks(lookup(vectors, t.queries()), documents, t.relevant());
+        RetrievalMetrics.PerQuery q = RetrievalMetrics.perQuery(ranks);
+        RetrievalMetrics.Result r = RetrievalMetrics.fromRanks(ranks, documents.length);
+        put(out, items, Metric.RECALL_AT_1, r.recallAt1(), q.hitAt1());
+        put(out, items, Metric.RECALL_AT_10, r.recallAt10(), q.hitAt10());
+        put(out, items, Metric.MRR, r.mrr(), q.reciprocalRank());
+        float[][] anchors = lookup(vectors, d.alignmentPairs().stream().map(TextPair::query).toList());
+        float[][] positives = lookup(vectors, d.alignmentPairs().stream().map(TextPair::positive).toList());
+        put(out, items, Metric.ALIGNMENT, AlignmentUniformity.alignment(anchors, positives),
+                AlignmentUniformity.squaredDistances(anchors, positives));
+        if (!d.uniformity().isEmpty()) {
+            out.put(Metric.UNIFORMITY.key(), AlignmentUniformity.uniformity(lookup(vectors, d.uniformity())));
         }
-        return out;
+        if (!d.triplets().isEmpty()) {
+            float[][] a = lookup(vectors, d.triplets().stream().map(TextPair::query).toList());
+            float[][] p = lookup(vectors, d.triplets().stream().map(TextPair::positive).toList());
+            float[][] n = lookup(vectors, d.triplets().stream().map(TextPair::negative).toList());
+            TripletMetrics.Result tr = TripletMetrics.evaluate(a, p, n);
+            TripletMetrics.PerTriple per = TripletMetrics.perTriple(a, p, n);
+            put(out, items, Metric.TRIPLET_MARGIN, tr.meanMargin(), per.margins());
+            put(out, items, Metric.TRIPLET_ACCURACY, tr.accuracy(), per.correct());
+        }
+        return new MetricScores(out, items);
+    }
+
+    private static void put(Map<String, Double> values, Map<String, double[]> items, Metric m, double value,
+                            double[] perItem) {
+        values.put(m.key(), value);
+        items.put(m.key(), perItem);
     }
 
     /** Every text the datasets ask an encoder about, each once, in first-seen order. */
@@ -178,6 +211,11 @@ public final class Evaluation {
         d.put("triplet_margin", "mean cos(anchor, positive) - cos(anchor, negative) over triples (the "
                 + "challenging-triples score); higher is better");
         d.put("triplet_accuracy", "fraction of triples with cos(anchor, positive) > cos(anchor, negative)");
+        d.put("interval", "a metric's confidence interval: " + Bootstrap.METHOD + "; uniformity has none (it is a "
+                + "mean over pairs of texts, not over independent items)");
+        d.put("change", "trained - base, with the paired bootstrap interval of the per-item differences");
+        d.put("verdict", "better / worse when the interval of the change excludes 0 (in the metric's direction), "
+                + "else no significant change; one test per metric, not corrected for multiple comparisons");
         return java.util.Collections.unmodifiableMap(d);
     }
 }

@@ -33,4 +33,14 @@ public enum Metric {
     public boolean higherIsBetter() {
         return higherIsBetter;
     }
+
+    /** The metric whose {@link #key()} is {@code key}. */
+    public static Metric byKey(String key) {
+        for (Metric m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown metric '" + key + "'");
+    }
 }

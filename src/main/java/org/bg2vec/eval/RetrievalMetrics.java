@@ -69,15 +69,33 @@ public final class RetrievalMetrics {
     }
 
     static Result fromRanks(int[] ranks, int documents) {
-        int at1 = 0;
-        int at10 = 0;
+        PerQuery q = perQuery(ranks);
+        double at1 = 0;
+        double at10 = 0;
         double rr = 0;
-        for (int r : ranks) {
-            at1 += r <= 1 ? 1 : 0;
-            at10 += r <= 10 ? 1 : 0;
-            rr += 1.0 / r;
+        for (int i = 0; i < ranks.length; i++) {
+            at1 += q.hitAt1()[i];
+            at10 += q.hitAt10()[i];
+            rr += q.reciprocalRank()[i];
         }
         int n = ranks.length;
-        return new Result(n, documents, (double) at1 / n, (double) at10 / n, rr / n);
+        return new Result(n, documents, at1 / n, at10 / n, rr / n);
+    }
+
+    /** Per query: 1 when the rank is at most 1 (10), else 0, and 1/rank; their means are the metrics. */
+    public record PerQuery(double[] hitAt1, double[] hitAt10, double[] reciprocalRank) {
+    }
+
+    /** The per-query terms of Recall@1, Recall@10 and MRR for the ranks of {@link #ranks}. */
+    public static PerQuery perQuery(int[] ranks) {
+        double[] at1 = new double[ranks.length];
+        double[] at10 = new double[ranks.length];
+        double[] rr = new double[ranks.length];
+        for (int i = 0; i < ranks.length; i++) {
+            at1[i] = ranks[i] <= 1 ? 1 : 0;
+            at10[i] = ranks[i] <= 10 ? 1 : 0;
+            rr[i] = 1.0 / ranks[i];
+        }
+        return new PerQuery(at1, at10, rr);
     }
 }

@@ -17,6 +17,23 @@ public final class TripletMetrics {
     }
 
     public static Result evaluate(float[][] anchors, float[][] positives, float[][] negatives) {
+        PerTriple t = perTriple(anchors, positives, negatives);
+        double margin = 0;
+        double correct = 0;
+        for (int i = 0; i < t.margins().length; i++) {
+            margin += t.margins()[i];
+            correct += t.correct()[i];
+        }
+        int n = t.margins().length;
+        return new Result(n, margin / n, correct / n);
+    }
+
+    /** Per triple: cos(a, p) − cos(a, n), and 1 when cos(a, p) &gt; cos(a, n) else 0. */
+    public record PerTriple(double[] margins, double[] correct) {
+    }
+
+    /** The per-triple terms of {@link #evaluate}. */
+    public static PerTriple perTriple(float[][] anchors, float[][] positives, float[][] negatives) {
         int n = anchors.length;
         if (positives.length != n || negatives.length != n) {
             throw new IllegalArgumentException("triples need as many positives and negatives as anchors: " + n
@@ -28,14 +45,14 @@ public final class TripletMetrics {
         float[][] a = SimilarityMatrix.unitRows(anchors, "anchor");
         float[][] p = SimilarityMatrix.unitRows(positives, "positive");
         float[][] q = SimilarityMatrix.unitRows(negatives, "negative");
-        double margin = 0;
-        int correct = 0;
+        double[] margins = new double[n];
+        double[] correct = new double[n];
         for (int i = 0; i < n; i++) {
             double cp = Vectors.dot(a[i], p[i]);
             double cn = Vectors.dot(a[i], q[i]);
-            margin += cp - cn;
-            correct += cp > cn ? 1 : 0;
+            margins[i] = cp - cn;
+            correct[i] = cp > cn ? 1 : 0;
         }
-        return new Result(n, margin / n, (double) correct / n);
+        return new PerTriple(margins, correct);
     }
 }

@@ -77,7 +77,7 @@ public final class EvaluateJob {
             LOG.info("evaluate: model {}: {}", m.name(), resolved.get(resolved.size() - 1).factory().describe());
         }
         EmbedPartition.Placement placement = EncodeJob.placement(spark, spec.device(), "evaluate");
-        Evaluation evaluation = new Evaluation(spec.batchSize());
+        Evaluation evaluation = new Evaluation(spec.batchSize(), spec.bootstrap());
         EvalReport report = SparkErrors.asInputErrors(() -> evaluation.run(datasets, resolved,
                 (model, texts) -> embed(spark, model, texts, spec.batchSize(), placement, 10_000)));
         try {
@@ -125,7 +125,7 @@ public final class EvaluateJob {
     public static List<EvalDataset> load(SparkSession spark, EvaluateSpec spec) {
         List<EvalDataset> out = new ArrayList<>();
         if (isPreparedData(spark, spec.data())) {
-            out.add(loadValidation(spark, spec.data(), spec.maxUniformity()));
+            out.addAll(loadValidation(spark, spec.data(), spec.maxUniformity(), spec.maxHalves()));
         } else {
             out.add(loadPairs(spark, spec.data(), spec.maxUniformity()));
         }
@@ -150,7 +150,8 @@ public final class EvaluateJob {
         }
     }
 
-    static EvalDataset loadValidation(SparkSession spark, String dir, int maxUniformity) {
+    /** Title → lead retrieval and, unless {@code maxHalves} is 0, the passage-halves task of the split. */
+    static List<EvalDataset> loadValidation(SparkSession spark, String dir, int maxUniformity, int maxHalves) {
         String split = new Path(dir, "validation").toString();
         Dataset<Row> df = spark.read().parquet(split);
         requireColumns(df, VALIDATION_COLUMNS, split);
@@ -171,7 +172,13 @@ public final class EvaluateJob {
             LOG.warn("evaluate: {} rows of {} have a null page_id and are left out of title → lead retrieval",
                     nullPages, split);
         }
-        return EvalDatasets.fromValidation(split, articles, samples, maxUniformity);
+        List<EvalDataset> out = new ArrayList<>();
+        out.add(EvalDatasets.fromValidation(split, articles, samples, maxUniformity));
+        EvalDataset halves = maxHalves == 0 ? null : EvalDatasets.passageHalves(split, samples, maxHalves);
+        if (halves != null) {
+            out.add(halves);
+        }
+        return out;
     }
 
     static EvalDataset loadPairs(SparkSession spark, String path, int maxUniformity) {

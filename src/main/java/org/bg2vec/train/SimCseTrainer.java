@@ -13,6 +13,7 @@ import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.checkpoint.TrainingState;
 import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.GlobalBatches;
+import org.bg2vec.train.data.IndependentCropping;
 import org.bg2vec.train.data.Manifest;
 import org.bg2vec.train.data.ParquetSamples;
 import org.bg2vec.train.metrics.LossCurve;
@@ -172,9 +173,10 @@ public final class SimCseTrainer {
             run = run.withRunId(resumed != null ? resumed.run().runId() : RunIdentity.newRunId());
             LOG.info("run {} (fingerprint {})", run.runId(), run.fingerprint().substring(0, 16));
             LOG.info("SimCSE training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
-                            + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {}",
+                            + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {};"
+                            + " independent cropping: {}",
                     rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers, global / workers,
-                    config.microBatchSize(), params.size(), config.precision());
+                    config.microBatchSize(), params.size(), config.precision(), config.independentCropping());
         }
         MetricsLog metrics = rank == 0 ? new MetricsLog(config.outputDir(), hadoop, state.step()) : null;
         GradCacheStep step = new GradCacheStep(encoder, loss, collective, params,
@@ -189,7 +191,9 @@ public final class SimCseTrainer {
             while (state.step() < totalSteps) {
                 long t0 = System.nanoTime();
                 GlobalBatches.Batch batch = batches.next();
-                GradCacheStep.Result r = step.run(manager, batch.slice(), state.step(), scaler.scale());
+                GradCacheStep.Result r = step.run(manager,
+                        config.independentCropping().apply(batch.slice(), config.seed(), state.step()),
+                        state.step(), scaler.scale());
                 float[] grads = r.gradients();
                 boolean finite = Double.isFinite(r.loss()) && GradientClipping.allFinite(grads);
                 double lr = 0;
@@ -394,7 +398,8 @@ public final class SimCseTrainer {
         try (GlobalBatches batches = new GlobalBatches(reader, groups, config.seed(), config.shuffleBufferSize(),
                 config.globalBatchSize(), rank, collective.size(), new GlobalBatches.Cursor(0, 0))) {
             for (int i = 0; i < batchesToRun; i++) {
-                sum += step.evaluate(manager, batches.next().slice());
+                sum += step.evaluate(manager, config.independentCropping().apply(batches.next().slice(),
+                        config.seed(), IndependentCropping.VALIDATION_STEP));
             }
         }
         double mean = sum / batchesToRun;

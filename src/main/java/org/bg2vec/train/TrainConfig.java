@@ -1,6 +1,7 @@
 package org.bg2vec.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bg2vec.train.data.IndependentCropping;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,7 @@ public record TrainConfig(
         int maxAttempts,
         int shuffleBufferSize,
         Resume resume,
+        IndependentCropping independentCropping,
         ObjectNode raw) {
 
     /** Numeric precision of the frozen base model; LoRA weights and optimizer state are always fp32. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bg2vec.train.data.IndependentCropping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +120,7 @@ final class TrainConfigReader {
         int maxAttempts = integer("max_attempts", 3, 1, 1000);
         int shuffleBuffer = integer("shuffle_buffer_size", 10000, 1, 1 << 26);
         Resume resume = resume();
+        IndependentCropping cropping = independentCropping();
 
         if (global % workers != 0) {
             errors.add("global_batch_size " + global + " is not divisible by workers " + workers
@@ -136,7 +138,7 @@ final class TrainConfigReader {
                 loraDropout, lossScale, lr, global, micro, epochs, maxSteps, stopAfter, warmup, warmupRatio, seed,
                 saveSteps, loggingSteps, evalSteps, evalBatches, outputDir, checkpointDir, keep, trainData,
                 validationData, precision, maxGradNorm, weightDecay, beta1, beta2, eps, initScale, growthInterval,
-                workers, maxAttempts, shuffleBuffer, resume, node.deepCopy());
+                workers, maxAttempts, shuffleBuffer, resume, cropping, node.deepCopy());
     }
 
     /** {@code resume} (auto, never or a checkpoint path) and {@code resume_force}. */
@@ -149,6 +151,29 @@ final class TrainConfigReader {
             return Resume.latest();
         }
         return Resume.parse(value, force);
+    }
+
+    /**
+     * {@code independent_cropping}; the span ratios {@code crop_min_ratio}, {@code crop_max_ratio} of both views;
+     * {@code query_crop_min_ratio}, {@code query_crop_max_ratio} for the query view (default: the former).
+     */
+    private IndependentCropping independentCropping() {
+        boolean enabled = bool("independent_cropping", false);
+        IndependentCropping.Ratios both = ratios("crop", IndependentCropping.CONTRIEVER);
+        IndependentCropping.Ratios query = ratios("query_crop", both);
+        return new IndependentCropping(enabled, query, both);
+    }
+
+    /** {@code PREFIX_min_ratio} and {@code PREFIX_max_ratio}: 0 &lt; min &le; max &le; 1. */
+    private IndependentCropping.Ratios ratios(String prefix, IndependentCropping.Ratios dflt) {
+        double min = real(prefix + "_min_ratio", dflt.min(), 0, 1, true);
+        double max = real(prefix + "_max_ratio", dflt.max(), 0, 1, true);
+        if (min == 0) {
+            errors.add(prefix + "_min_ratio must be in (0, 1], got 0");
+        } else if (min > max) {
+            errors.add(prefix + "_min_ratio " + min + " is larger than " + prefix + "_max_ratio " + max);
+        }
+        return new IndependentCropping.Ratios(min, max);
     }
 
     private void reportKeys() {

@@ -37,7 +37,7 @@ class TrainCommandTest {
 
         err = new StringWriter();
         assertEquals(2, run(new StringWriter(), err, "train", "--config", "conf/tiny-simcse.json", "--workers", "3"));
-        assertTrue(err.toString().contains("conf/tiny-simcse.json") && err.toString().contains("global_batch_size 16"),
+        assertTrue(err.toString().contains("conf/tiny-simcse.json") && err.toString().contains("global_batch_size 32"),
                 err.toString());
 
         err = new StringWriter();

@@ -7,7 +7,9 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvalDatasetsTest {
 
@@ -53,5 +55,30 @@ class EvalDatasetsTest {
     void emptyDataIsAnError() {
         assertThrows(IllegalArgumentException.class,
                 () -> EvalDatasets.fromPairs("t", "t.csv", List.of(new TextPair(null, "p", null)), 10));
+    }
+
+    @Test
+    void passageHalvesCutEachDistinctLongTextAtItsMiddleWord() {
+        List<String> samples = Arrays.asList(
+                "едно две три четири пет шест седем осем девет",   // 9 words: 4 | 5
+                "кратък текст от седем думи тук само",            // 7 words: too short
+                null,
+                "едно две три четири пет шест седем осем девет",   // duplicate
+                "  а  б в г\nд е ж з  ",                           // 8 words, odd spacing: 4 | 4
+                "1 2 3 4 5 6 7 8 9 10");                         // beyond the cap of 2
+        EvalDataset d = EvalDatasets.passageHalves("v", samples, 2);
+        assertEquals(EvalDatasets.HALVES, d.name());
+        assertEquals(List.of("едно две три четири", "а б в г"), d.retrieval().queries());
+        assertEquals(List.of("пет шест седем осем девет", "д е ж з"), d.retrieval().documents());
+        assertArrayEquals(new int[]{0, 1}, d.retrieval().relevant());
+        assertEquals(List.of(new TextPair("едно две три четири", "пет шест седем осем девет", null),
+                new TextPair("а б в г", "д е ж з", null)), d.alignmentPairs());
+        assertEquals(List.of(), d.uniformity());
+        assertEquals(1L, d.counts().get("samples_skipped_short"));
+        assertEquals(1L, d.counts().get("samples_skipped_blank"));
+        assertEquals(1L, d.counts().get("samples_skipped_duplicate"));
+        assertEquals(2L, d.counts().get("queries"));
+        assertTrue(d.description().startsWith("first half -> second half"), d.description());
+        assertNull(EvalDatasets.passageHalves("v", List.of("too short"), 10));
     }
 }

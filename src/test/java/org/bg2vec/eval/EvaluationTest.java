@@ -67,16 +67,48 @@ class EvaluationTest {
         assertEquals(7, back.datasets().get(0).metrics().get("trained").size());
 
         String md = Files.readString(dir.resolve(ReportFiles.MARKDOWN));
-        assertTrue(md.contains("| metric | base | trained | change |"), md);
-        double b = EvalReport.value(report.datasets().get(0), "base", Metric.MRR);
-        double t = EvalReport.value(report.datasets().get(0), "trained", Metric.MRR);
-        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| MRR (higher is better) | %.4f | %.4f | %+.4f |",
-                b, t, t - b)), md);
+        assertTrue(md.contains("| metric | base | trained | change | verdict |"), md);
+        EvalReport.DatasetResult d0 = report.datasets().get(0);
+        double b = EvalReport.value(d0, "base", Metric.MRR);
+        double t = EvalReport.value(d0, "trained", Metric.MRR);
+        Interval bi = EvalReport.interval(d0, "base", Metric.MRR);
+        Interval ti = EvalReport.interval(d0, "trained", Metric.MRR);
+        Comparison c = EvalReport.change(d0, Metric.MRR);
+        assertEquals(b, bi.estimate(), 1e-12);
+        assertEquals(t - b, c.difference().estimate(), 1e-12);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT,
+                "| MRR (higher is better) | %.4f [%.4f, %.4f] | %.4f [%.4f, %.4f] | %+.4f [%+.4f, %+.4f] | %s |",
+                b, bi.lower(), bi.upper(), t, ti.lower(), ti.upper(), t - b, c.difference().lower(),
+                c.difference().upper(), c.verdict().label())), md);
+        assertTrue(md.contains("| uniformity (lower is better) | " + String.format(java.util.Locale.ROOT, "%.4f |",
+                EvalReport.value(d0, "base", Metric.UNIFORMITY))), "uniformity has no interval: " + md);
+        assertTrue(md.contains("2000 resamples, seed 42"), md);
+        assertTrue(md.contains("Task: query -> positive"), md);
         assertEquals(2 + 7, md.lines().filter(l -> l.startsWith("|")).count(), md);
+        assertEquals(6, d0.intervals().get("trained").size(), "every metric but uniformity has an interval");
+        assertEquals(6, d0.changes().size());
 
         BufferedImage png = ImageIO.read(dir.resolve(ReportFiles.PNG).toFile());
         assertNotNull(png, "eval.png is a readable PNG");
         assertTrue(png.getWidth() > 100 && png.getHeight() > 100);
         assertFalse(Files.exists(dir.resolve("eval.png.png")));
+    }
+
+    @Test
+    void identicalModelsAreNoSignificantChangeEverywhere(@TempDir Path dir) throws Exception {
+        EvalDataset d = EvalDatasets.fromPairs("triples", "mem", TRIPLES, 100);
+        EvalReport report = new Evaluation(2, new Bootstrap(500, 3, 0.95)).run(List.of(d), List.of(
+                new Evaluation.Model("base", new HashingEmbedder.Factory(16, 4)),
+                new Evaluation.Model("trained", new HashingEmbedder.Factory(16, 4))));
+        EvalReport.DatasetResult r = report.datasets().get(0);
+        for (Comparison c : r.changes().values()) {
+            assertEquals(Verdict.NO_SIGNIFICANT_CHANGE, c.verdict(), r.changes().toString());
+        }
+        assertEquals(new Bootstrap(500, 3, 0.95), report.bootstrap());
+        ReportFiles.write(report, dir);
+        assertEquals(report, ReportFiles.read(dir.resolve(ReportFiles.JSON)));
+        String md = Files.readString(dir.resolve(ReportFiles.MARKDOWN));
+        assertEquals(6, md.lines().filter(l -> l.endsWith("| no significant change |")).count(), md);
+        assertTrue(md.contains("500 resamples, seed 3"), md);
     }
 }

@@ -117,8 +117,9 @@ class PackagedJarIT {
         JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
         long train = m.path("splits").path("train").path("samples").asLong();
         long validation = m.path("splits").path("validation").path("samples").asLong();
-        // the sample has 38 usable articles (data-prep/sample/README.md), one sample each in article mode
-        assertEquals(38, train + validation, m.toPrettyString());
+        // the sample has 138 usable articles (data-prep/sample/README.md: the 38 of pages 1001-1112 and the 100
+        // articles 1145-1442), one sample each in article mode
+        assertEquals(138, train + validation, m.toPrettyString());
         try (Stream<Path> s = Files.list(out.resolve("train"))) {
             assertEquals(2, s.filter(f -> f.toString().endsWith(".parquet")).count());
         }

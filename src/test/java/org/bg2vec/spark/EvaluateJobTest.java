@@ -146,7 +146,31 @@ class EvaluateJobTest {
                     EvalReport.value(validation, m.getKey(), Metric.UNIFORMITY), 1e-12);
         }
 
-        EvalReport.DatasetResult tri = report.datasets().get(1);
+        // the passage-halves task: every sample text of at least 8 words, cut at its
+        // middle word
+        List<String> firsts = new ArrayList<>();
+        List<String> seconds = new ArrayList<>();
+        for (String s : samples) {
+            String[] w = s.strip().split(" +");
+            if (w.length >= 8) {
+                firsts.add(String.join(" ", List.of(w).subList(0, w.length / 2)));
+                seconds.add(String.join(" ", List.of(w).subList(w.length / 2, w.length)));
+            }
+        }
+        EvalReport.DatasetResult halves = report.datasets().get(1);
+        assertEquals("validation-halves", halves.name());
+        assertEquals(22L, halves.counts().get("queries")); // 24 samples, page 7's two have 3 words
+        HashingEmbedder he = new HashingEmbedder(64, 2);
+        // a page's two samples share their second half (the lead): one document, relevant to both queries
+        List<String> docs = seconds.stream().distinct().toList();
+        RetrievalMetrics.Result hr = RetrievalMetrics.evaluate(vectors(he, firsts), vectors(he, docs),
+                seconds.stream().mapToInt(docs::indexOf).toArray());
+        assertEquals(11L, halves.counts().get("documents"));
+        assertEquals(hr.mrr(), EvalReport.value(halves, "trained", Metric.MRR), 1e-12);
+        assertEquals(null, EvalReport.value(halves, "trained", Metric.UNIFORMITY));
+        assertNotNull(EvalReport.change(halves, Metric.MRR));
+
+        EvalReport.DatasetResult tri = report.datasets().get(2);
         assertEquals("triples.jsonl", tri.name());
         HashingEmbedder e = new HashingEmbedder(64, 2);
         TripletMetrics.Result t = TripletMetrics.evaluate(
@@ -166,7 +190,7 @@ class EvaluateJobTest {
         BufferedImage png = ImageIO.read(out.resolve(ReportFiles.PNG).toFile());
         assertNotNull(png);
         assertEquals(ReportChart.WIDTH, png.getWidth());
-        assertEquals(2 * ReportChart.HEIGHT, png.getHeight(), "one chart per dataset, stacked vertically");
+        assertEquals(3 * ReportChart.HEIGHT, png.getHeight(), "one chart per dataset, stacked vertically");
     }
 
     /** A hashing embedder that refuses to run outside a Spark task and records the tasks it ran in. */

@@ -58,6 +58,13 @@ final class SamplePages {
         return result;
     }
 
+    /** The number of page sources ({@code data-prep/sample/pages/*.wiki}) the export is built from. */
+    static long sourceCount() throws IOException {
+        try (var files = Files.list(Path.of("data-prep/sample/pages"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".wiki")).count();
+        }
+    }
+
     Page byId(long id) {
         return pages.stream().filter(p -> p.id() == id).findFirst()
                 .orElseThrow(() -> new AssertionError("no page " + id + " in " + SAMPLE_XML));

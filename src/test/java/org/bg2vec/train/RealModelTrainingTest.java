@@ -86,6 +86,35 @@ class RealModelTrainingTest {
         assertTrue(rel <= 1e-5, "W=2 vs W=1 relative difference " + rel);
     }
 
+    /** Independent cropping keys its spans by (seed, step, sample): two workers still train the model of one. */
+    @Test
+    void croppedViewsTwoWorkersTrainTheModelOfOne() throws Exception {
+        String crop = ", \"independent_cropping\": true, \"crop_min_ratio\": 0.5, \"crop_max_ratio\": 1,"
+                + " \"query_crop_min_ratio\": 0.1, \"query_crop_max_ratio\": 0.4";
+        List<Double> lossOne = new ArrayList<>();
+        List<Double> lossPlain = new ArrayList<>();
+        RealModelFixtures.train(config("c1", crop), 1, (r, m) -> lossOne.add(m.loss()));
+        RealModelFixtures.train(config("plain", ""), 1, (r, m) -> lossPlain.add(m.loss()));
+        assertTrue(lossOne.get(0) > 2 * lossPlain.get(0), "two spans are harder to match than two dropout copies: "
+                + lossOne.get(0) + " vs " + lossPlain.get(0));
+        RealModelFixtures.train(config("c2", crop + ", \"workers\": 2"), 2, (r, m) -> { });
+        float[] one = RealModelFixtures.flat(RealModelFixtures.adapter(tmp.resolve("c1/adapter")));
+        float[] two = RealModelFixtures.flat(RealModelFixtures.adapter(tmp.resolve("c2/adapter")));
+        double rel = TrainerFixtures.relativeDifference(two, one);
+        assertTrue(rel <= 1e-5, "W=2 vs W=1 relative difference with cropping " + rel);
+        float[] plain = RealModelFixtures.flat(RealModelFixtures.adapter(tmp.resolve("plain/adapter")));
+        assertTrue(TrainerFixtures.relativeDifference(one, plain) > 1e-2, "cropping trains another model");
+    }
+
+    @Test
+    void croppedViewsResumeExactly() throws Exception {
+        String crop = ", \"independent_cropping\": true";
+        RealModelFixtures.train(config("straight", crop), 1, (r, m) -> { });
+        RealModelFixtures.train(config("resumed", crop + ", \"stop_after_n_steps\": 3"), 1, (r, m) -> { });
+        RealModelFixtures.train(config("resumed", crop), 1, (r, m) -> { });
+        assertArrayEquals(adapterBytes("straight"), adapterBytes("resumed"), "resume draws the same spans");
+    }
+
     /**
      * Batches differ in difficulty, so the trained run's losses are compared with those of an
      * untrained run (learning rate ~0) on the same batches with the same dropout masks.

@@ -1,5 +1,6 @@
 package org.bg2vec.train;
 
+import org.bg2vec.train.data.IndependentCropping;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -36,8 +37,9 @@ class TrainConfigTest {
     @Test
     void theTinyDemoConfigLoads() throws Exception {
         TrainConfig c = TrainConfig.load(Path.of("conf/tiny-simcse.json"));
-        assertEquals(16, c.globalBatchSize());
-        assertEquals(4, c.microBatchSize());
+        assertEquals(32, c.globalBatchSize());
+        assertEquals(8, c.microBatchSize());
+        assertTrue(c.independentCropping().enabled(), "the demo trains with asymmetric independent cropping");
         assertEquals("target/demo/simcse/checkpoints", c.checkpointDir());
         assertEquals("target/demo/prepared", c.validationData());
     }
@@ -105,5 +107,31 @@ class TrainConfigTest {
                 "{\"output_dir\": \"o\", \"resume\": \" \", \"resume_force\": \"yes\"}")).getMessage();
         assertTrue(m.contains("resume must be \"auto\", \"never\" or a checkpoint directory"), m);
         assertTrue(m.contains("resume_force must be true or false"), m);
+    }
+
+    @Test
+    void independentCroppingIsOffByDefaultAndValidated() {
+        TrainConfig plain = TrainConfig.parse("{\"output_dir\": \"o\"}");
+        assertEquals(IndependentCropping.off(), plain.independentCropping());
+        TrainConfig on = TrainConfig.parse("{\"output_dir\": \"o\", \"independent_cropping\": true,"
+                + " \"crop_min_ratio\": 0.2, \"crop_max_ratio\": 0.6}");
+        IndependentCropping.Ratios both = new IndependentCropping.Ratios(0.2, 0.6);
+        assertEquals(new IndependentCropping(true, both, both), on.independentCropping());
+        TrainConfig asymmetric = TrainConfig.parse("{\"output_dir\": \"o\", \"independent_cropping\": true,"
+                + " \"crop_min_ratio\": 0.5, \"crop_max_ratio\": 1, \"query_crop_min_ratio\": 0.05,"
+                + " \"query_crop_max_ratio\": 0.2}");
+        assertEquals(new IndependentCropping(true, new IndependentCropping.Ratios(0.05, 0.2),
+                new IndependentCropping.Ratios(0.5, 1.0)), asymmetric.independentCropping());
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"independent_cropping\": 1, \"crop_min_ratio\": 0.7,"
+                        + " \"crop_max_ratio\": 0.3}")).getMessage();
+        assertTrue(m.contains("independent_cropping must be true or false"), m);
+        assertTrue(m.contains("crop_min_ratio 0.7 is larger than crop_max_ratio 0.3"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse(
+                "{\"output_dir\": \"o\", \"crop_min_ratio\": 0, \"crop_max_ratio\": 1.5,"
+                        + " \"query_crop_min_ratio\": 0.3, \"query_crop_max_ratio\": 0.2}")).getMessage();
+        assertTrue(m.contains("crop_min_ratio must be in (0, 1]"), m);
+        assertTrue(m.contains("query_crop_min_ratio 0.3 is larger than query_crop_max_ratio 0.2"), m);
+        assertTrue(m.contains("crop_max_ratio must be in [0.0, 1.0], got 1.5"), m);
     }
 }
