@@ -78,6 +78,12 @@ public final class ShardWriter {
         });
     }
 
+    /** The order of the rows of the rejects file: source, page id (unreadable ones first), reason, detail. */
+    public static String rejectOrder(Reject r) {
+        return r.source() + '\u0000' + String.format("%020d", r.pageId() == null ? -1 : r.pageId()) + '\u0000'
+                + r.reason() + '\u0000' + r.detail();
+    }
+
     /** Writes rejects (in the iterator's order) to {@code file}; returns the number written. */
     public static long writeRejects(Configuration conf, Path file, String attempt, Iterator<Reject> rejects)
             throws IOException {
