@@ -92,7 +92,8 @@ public final class PrepareCommand implements Callable<Integer> {
     double nearDupThreshold;
 
     @Option(names = "--max-page-bytes", defaultValue = "" + PrepareConfig.DEFAULT_MAX_PAGE_BYTES,
-            description = "Pages with more XML bytes are rejected (default: ${DEFAULT-VALUE}).")
+            description = "Pages with more XML bytes, and JSONL lines with more bytes, are rejected (default:"
+                    + " ${DEFAULT-VALUE}).")
     long maxPageBytes;
 
     @Option(names = "--drop-sections", split = ",", paramLabel = "HEADING",
