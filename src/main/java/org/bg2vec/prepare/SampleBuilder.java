@@ -30,7 +30,7 @@ public final class SampleBuilder {
      */
     public SampleBuilder(Llm2VecTokenizer unbounded, int maxSeqLength, SampleMode mode, int minTokens,
                          double minCyrillic) {
-        this.budget = new TokenBudget(unbounded, maxSeqLength);
+        this.budget = new TokenBudget(PrepareTokenizer.of(unbounded), maxSeqLength);
         this.prefixLength = unbounded.specialPrefixLength();
         this.splitter = SentenceSplitter.bulgarian();
         this.mode = mode;
