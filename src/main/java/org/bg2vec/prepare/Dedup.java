@@ -18,7 +18,12 @@ public final class Dedup {
 
     /** Of two samples with the same text, the one with the smaller sample id. */
     public static Sample sameTextWinner(Sample a, Sample b) {
-        return a.sampleId() <= b.sampleId() ? a : b;
+        return keepsFirstOfSameText(a.sampleId(), b.sampleId()) ? a : b;
+    }
+
+    /** Whether, of two samples with the same text and these ids, the first is kept. */
+    public static boolean keepsFirstOfSameText(long sampleIdA, long sampleIdB) {
+        return sampleIdA <= sampleIdB;
     }
 
     /** Of two samples with the same id and different texts, the one with the smaller text hash, then title. */

@@ -2,16 +2,16 @@ package org.bg2vec.spark;
 
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.bg2vec.prepare.Sample;
 
 /**
- * Samples that passed a filter stage, keyed by sample id, with their count; {@link #close()} releases the cache
- * of the RDD that was persisted for them (none when {@code cached} is null).
+ * Samples that passed a filter stage (encoded by {@link org.bg2vec.prepare.OutcomeCodec}), keyed by sample id, with
+ * their count; {@link #close()} releases the cache of the RDD that was persisted for them (none when
+ * {@code cached} is null).
  */
-record KeptSamples(JavaPairRDD<Long, Sample> byId, long count, JavaPairRDD<Long, Sample> cached)
+record KeptSamples(JavaPairRDD<Long, byte[]> byId, long count, JavaPairRDD<Long, byte[]> cached)
         implements AutoCloseable {
 
-    JavaRDD<Sample> samples() {
+    JavaRDD<byte[]> samples() {
         return byId.values();
     }
 

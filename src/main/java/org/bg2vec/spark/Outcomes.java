@@ -8,26 +8,26 @@ import org.apache.spark.storage.StorageLevel;
 import org.bg2vec.prepare.CountsOutcome;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputPlan;
-import org.bg2vec.prepare.Outcome;
+import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.ReasonCounts;
 import org.bg2vec.prepare.Reject;
-import org.bg2vec.prepare.Sample;
 import org.bg2vec.prepare.TokenizerBytes;
 
 import java.util.Collections;
 
 /**
- * The outcomes of every input, computed once and kept (serialized, spilling to disk) while the job reads its three
- * views of them: the counts, the rejects and the samples. Closing releases the cache and the tokenizer broadcast.
+ * The outcomes of every input, computed once and kept in their compact encoded form ({@link OutcomeCodec}: byte
+ * arrays, in memory, spilling to disk) while the job reads its three views of them: the counts, the rejects and
+ * the samples. Closing releases the cache and the tokenizer broadcast.
  */
 final class Outcomes implements AutoCloseable {
 
-    private final JavaRDD<Outcome> all;
+    private final JavaRDD<byte[]> all;
     private final Broadcast<byte[]> tokenizer;
 
-    private Outcomes(JavaRDD<Outcome> outcomes, Broadcast<byte[]> tokenizer) {
-        this.all = outcomes.persist(StorageLevel.MEMORY_AND_DISK_SER());
+    private Outcomes(JavaRDD<byte[]> encoded, Broadcast<byte[]> tokenizer) {
+        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK());
         this.tokenizer = tokenizer;
     }
 
@@ -37,7 +37,8 @@ final class Outcomes implements AutoCloseable {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<byte[]> bytes = jsc.broadcast(tok.bytes());
         try {
-            return new Outcomes(OutcomeSources.outcomes(spark, config, plan, bytes, tok.sha256(), conf), bytes);
+            return new Outcomes(OutcomeSources.outcomes(spark, config, plan, bytes, tok.sha256(), conf)
+                    .map(OutcomeCodec::encode), bytes);
         } catch (RuntimeException e) {
             bytes.destroy();
             throw e;
@@ -47,18 +48,19 @@ final class Outcomes implements AutoCloseable {
     /** Every split's counts, summed (runs the reading, cleaning and tokenization). */
     ReasonCounts counts() {
         ReasonCounts counts = new ReasonCounts();
-        counts.addAll(all.filter(o -> o instanceof CountsOutcome)
-                .map(o -> ((CountsOutcome) o).counts())
+        counts.addAll(all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.COUNTS)
+                .map(b -> ((CountsOutcome) OutcomeCodec.decode(b)).counts())
                 .fold(Collections.emptyMap(), ReasonCounts::merge));
         return counts;
     }
 
     JavaRDD<Reject> rejects() {
-        return all.filter(o -> o instanceof Reject).map(o -> (Reject) o);
+        return all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.REJECT).map(b -> (Reject) OutcomeCodec.decode(b));
     }
 
-    JavaRDD<Sample> samples() {
-        return all.filter(o -> o instanceof Sample).map(o -> (Sample) o);
+    /** The samples, still encoded. */
+    JavaRDD<byte[]> samples() {
+        return all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.SAMPLE);
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.bg2vec.prepare.Dedup;
+import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.ReasonCounts;
 import org.bg2vec.prepare.Reasons;
 import org.bg2vec.prepare.Sample;
@@ -23,17 +24,18 @@ final class SampleDedup {
      * The samples without exact duplicates, keyed by sample id and persisted (closing the result unpersists).
      * Adds {@link Reasons#DUPLICATE} and {@link Reasons#DUPLICATE_SAMPLE_ID} to {@code counts}.
      */
-    static KeptSamples unique(JavaRDD<Sample> samples, ReasonCounts counts) {
+    static KeptSamples unique(JavaRDD<byte[]> samples, ReasonCounts counts) {
         long before = samples.count();
-        JavaRDD<Sample> byText = samples.mapToPair(s -> new Tuple2<>(Dedup.textKey(s), s))
-                .reduceByKey(Dedup::sameTextWinner)
+        JavaRDD<byte[]> byText = samples.mapToPair(b -> new Tuple2<>(OutcomeCodec.textKey(b), b))
+                .reduceByKey((a, b) -> Dedup.keepsFirstOfSameText(OutcomeCodec.sampleId(a), OutcomeCodec.sampleId(b))
+                        ? a : b)
                 .values();
         long afterText = byText.count();
         counts.add(Reasons.DUPLICATE, before - afterText);
         LOG.info("prepare: {} samples, {} exact duplicates removed", before, before - afterText);
-        JavaPairRDD<Long, Sample> unique = byText.mapToPair(s -> new Tuple2<>(s.sampleId(), s))
-                .reduceByKey(Dedup::sameIdWinner)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaPairRDD<Long, byte[]> unique = byText.mapToPair(b -> new Tuple2<>(OutcomeCodec.sampleId(b), b))
+                .reduceByKey(SampleDedup::sameIdWinner)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         long after = unique.count();
         if (after < afterText) {
             counts.add(Reasons.DUPLICATE_SAMPLE_ID, afterText - after);
@@ -41,5 +43,11 @@ final class SampleDedup {
                     + " text): prepare inputs of different wikis separately", afterText - after);
         }
         return new KeptSamples(unique, after, unique);
+    }
+
+    /** {@link Dedup#sameIdWinner} of two encoded samples (rare: only two inputs with the same page id). */
+    private static byte[] sameIdWinner(byte[] a, byte[] b) {
+        Sample sa = (Sample) OutcomeCodec.decode(a);
+        return Dedup.sameIdWinner(sa, (Sample) OutcomeCodec.decode(b)) == sa ? a : b;
     }
 }
