@@ -28,7 +28,10 @@ public final class PrepareTokenizer {
     static final int CHECK_EVERY = 64;
     /** System property that turns the Java BPE off ({@code false}). */
     public static final String FAST_PROPERTY = "bg2vec.prepare.fastTokenizer";
+    /** Max length of the counting tokenizer: far above any max_seq_length (at most 2^20), so never truncating. */
+    static final int COUNTING_MAX_LENGTH = 1 << 26;
     private static final Map<Path, Optional<SentencePieceBpe>> FAST = new ConcurrentHashMap<>();
+    private static final Map<Path, Llm2VecTokenizer> SHARED = new ConcurrentHashMap<>();
 
     /** A text's tokens: {@code ids[i]} starts at char {@code starts[i]}; no special prefix. */
     public record Tokens(int[] ids, int[] starts) {
@@ -48,6 +51,30 @@ public final class PrepareTokenizer {
         this.hf = hf;
         this.fast = fast;
         this.prefix = hf.encodeIds("");
+    }
+
+    /**
+     * The tokenizer of a local {@code tokenizer.json} whose name says its content (the executors' copies are named
+     * by their sha256): HF's tokenizer and the Java BPE are loaded once per JVM and shared by the tasks of that
+     * JVM (both are thread-safe for encoding); each task gets its own instance for its scratch state.
+     */
+    public static PrepareTokenizer forContentNamedFile(Path tokenizerJson) throws IOException {
+        return of(counting(tokenizerJson));
+    }
+
+    /** The JVM's counting HF tokenizer of a content-named {@code tokenizer.json} (never closed). */
+    static Llm2VecTokenizer counting(Path tokenizerJson) throws IOException {
+        try {
+            return SHARED.computeIfAbsent(tokenizerJson.toAbsolutePath(), p -> {
+                try {
+                    return Llm2VecTokenizer.load(p, COUNTING_MAX_LENGTH);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**
@@ -78,6 +105,11 @@ public final class PrepareTokenizer {
     /** Whether the Java BPE is in use. */
     public boolean isFast() {
         return fast != null;
+    }
+
+    /** The size of the vocabulary, added tokens included. */
+    public int vocabSize() {
+        return hf.vocabSize();
     }
 
     /** Ids the tokenizer puts before every text (BOS). */

@@ -3,7 +3,6 @@ package org.bg2vec.prepare;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.bg2vec.tokenize.Llm2VecTokenizer;
 import org.bg2vec.tokenize.TokenizerFiles;
 
 import java.io.IOException;
@@ -17,7 +16,7 @@ import java.io.InputStream;
 public record TokenizerBytes(byte[] bytes, String sha256, int vocabSize) {
 
     /** Reads and checks the tokenizer of a prepare run. */
-    public static TokenizerBytes load(String tokenizer, int maxSeqLength, Configuration hadoop) throws IOException {
+    public static TokenizerBytes load(String tokenizer, Configuration hadoop) throws IOException {
         Path p = new Path(tokenizer);
         FileSystem fs = p.getFileSystem(hadoop);
         if (!fs.exists(p)) {
@@ -30,9 +29,7 @@ public record TokenizerBytes(byte[] bytes, String sha256, int vocabSize) {
         }
         String sha = TokenizerFiles.sha256(bytes);
         java.nio.file.Path local = LocalTokenizerFile.materialize(bytes, sha);
-        try (Llm2VecTokenizer t = Llm2VecTokenizer.load(local, maxSeqLength)) {
-            return new TokenizerBytes(bytes, sha, t.vocabSize());
-        }
+        return new TokenizerBytes(bytes, sha, PrepareTokenizer.forContentNamedFile(local).vocabSize());
     }
 
     /** The manifest's tokenizer entry. */

@@ -1,13 +1,11 @@
 package org.bg2vec.spark;
 
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.TaskCompletionListener;
 import org.bg2vec.prepare.DumpSplit;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputFormat;
@@ -109,15 +107,10 @@ final class OutcomeSources {
         });
     }
 
-    /** Opens a worker for a task and closes it when the task ends, whatever happens. */
+    /** A worker with the broadcast tokenizer (its local copy is written once per JVM). */
     private static PrepareWorker worker(PrepareConfig config, Broadcast<byte[]> tokBytes, String sha256)
             throws IOException {
-        PrepareWorker w = PrepareWorker.open(config, LocalTokenizerFile.materialize(tokBytes.value(), sha256));
-        TaskContext tc = TaskContext.get();
-        if (tc != null) {
-            tc.addTaskCompletionListener((TaskCompletionListener) c -> w.close());
-        }
-        return w;
+        return PrepareWorker.open(config, LocalTokenizerFile.materialize(tokBytes.value(), sha256));
     }
 
     /** The outcomes of one split. */

@@ -18,8 +18,8 @@ import java.util.Collections;
 
 /**
  * The outcomes of every input, computed once and kept in their compact encoded form ({@link OutcomeCodec}: byte
- * arrays, in memory, spilling to disk) while the job reads its three views of them: the counts, the rejects and
- * the samples. Closing releases the cache and the tokenizer broadcast.
+ * arrays, cached serialized: no size estimation per object, spilling to disk) while the job reads its three views
+ * of them: the counts, the rejects and the samples. Closing releases the cache and the tokenizer broadcast.
  */
 final class Outcomes implements AutoCloseable {
 
@@ -27,7 +27,7 @@ final class Outcomes implements AutoCloseable {
     private final Broadcast<byte[]> tokenizer;
 
     private Outcomes(JavaRDD<byte[]> encoded, Broadcast<byte[]> tokenizer) {
-        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK());
+        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK_SER());
         this.tokenizer = tokenizer;
     }
 

@@ -68,7 +68,7 @@ public final class PrepareJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = jsc.hadoopConfiguration();
         OutputDirectory.checkTarget(config.output(), config.overwrite(), hadoop);
-        TokenizerBytes tok = TokenizerBytes.load(config.tokenizer(), config.maxSeqLength(), hadoop);
+        TokenizerBytes tok = TokenizerBytes.load(config.tokenizer(), hadoop);
         LOG.info("prepare: tokenizer {} (sha256 {}, vocab {}), max_seq_length {}, {} samples",
                 config.tokenizer(), tok.sha256(), tok.vocabSize(), config.maxSeqLength(), config.sampleMode().id());
         InputPlan plan = timer.time("plan", () -> InputPlan.of(new InputPlanner(hadoop), config,

@@ -35,7 +35,7 @@ final class SampleDedup {
         LOG.info("prepare: {} samples, {} exact duplicates removed", before, before - afterText);
         JavaPairRDD<Long, byte[]> unique = byText.mapToPair(b -> new Tuple2<>(OutcomeCodec.sampleId(b), b))
                 .reduceByKey(SampleDedup::sameIdWinner)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
         long after = unique.count();
         if (after < afterText) {
             counts.add(Reasons.DUPLICATE_SAMPLE_ID, afterText - after);

@@ -65,7 +65,7 @@ public final class Llm2VecTokenizer implements AutoCloseable {
         if (maxLength < 2) {
             throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
         }
-        DjlRuntime.engine();
+        DjlRuntime.configureOffline();
         HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
                 "truncation", "false", "padding", "false", "addSpecialTokens", "true"));
         return new Llm2VecTokenizer(tok, tokenizerJson, maxLength, padId, s.vocabSize());
