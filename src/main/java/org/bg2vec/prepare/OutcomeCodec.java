@@ -27,8 +27,9 @@ public final class OutcomeCodec {
     public static byte[] encode(Outcome o) {
         Writer w = new Writer();
         if (o instanceof Sample s) {
-            w.put(SAMPLE).putLong(s.sampleId()).putLong(s.pageId()).putLong(StableHash.textHash(s.text()))
-                    .putString(s.title()).putString(s.lead()).putString(s.text()).putVarint(s.ids().length);
+            byte[] text = s.text().getBytes(StandardCharsets.UTF_8);
+            w.put(SAMPLE).putLong(s.sampleId()).putLong(s.pageId()).putLong(StableHash.textHash(text))
+                    .putString(s.title()).putString(s.lead()).putUtf8(text).putVarint(s.ids().length);
             for (int id : s.ids()) {
                 w.putVarint(id);
             }
@@ -134,10 +135,10 @@ public final class OutcomeCodec {
         }
 
         Writer putString(String s) {
-            if (s == null) {
-                return putVarint(0);
-            }
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            return s == null ? putVarint(0) : putUtf8(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Writer putUtf8(byte[] utf8) {
             putVarint(utf8.length + 1);
             ensure(utf8.length);
             System.arraycopy(utf8, 0, buf, n, utf8.length);

@@ -203,8 +203,7 @@ public final class SentencePieceBpe {
 
     /** A word other than the first: from the thread's cache when seen before. */
     private boolean cachedPiece(String text, int start, int end, Tokens out) {
-        String word = text.substring(start, end);
-        int[] hit = out.cache.get(word);
+        int[] hit = out.cache.get(text, start, end);
         if (hit == null) {
             int before = out.count;
             if (!piece(text, start, end, false, out)) {
@@ -216,7 +215,7 @@ public final class SentencePieceBpe {
                 hit[i] = out.outIds[before + i];
                 hit[n + i] = out.outStarts[before + i] - start;
             }
-            out.remember(word, hit);
+            out.cache.put(text, start, end, hit);
             return true;
         }
         int n = hit.length / 2;
@@ -386,7 +385,6 @@ public final class SentencePieceBpe {
      * tokens of one character all start where the character does).
      */
     public static final class Tokens {
-        private static final int CACHE_WORDS = 1 << 16;
         private int[] id = new int[256];
         private int[] start = new int[256];
         private int[] prev = new int[256];
@@ -396,7 +394,7 @@ public final class SentencePieceBpe {
         private final MergeHeap heap = new MergeHeap();
         private final int[] bytes = new int[4];
         /** word → its ids then their starts relative to the word: words repeat, BPE of each runs once */
-        private final Map<String, int[]> cache = new HashMap<>();
+        private final WordCache cache = new WordCache();
         private int[] outIds = new int[256];
         private int[] outStarts = new int[256];
         private int count;
@@ -454,12 +452,53 @@ public final class SentencePieceBpe {
             outStarts[count] = charStart;
             count++;
         }
+    }
 
-        void remember(String word, int[] tokens) {
-            if (cache.size() >= CACHE_WORDS) {
-                cache.clear();
+    /**
+     * Words (text regions) → tokens, open addressing without creating a string per lookup; emptied when full (the
+     * frequent words come back at once).
+     */
+    static final class WordCache {
+        private static final int CAPACITY = 1 << 17;
+        private static final int MAX_WORDS = CAPACITY / 2;
+        private final String[] words = new String[CAPACITY];
+        private final int[][] tokens = new int[CAPACITY][];
+        private int size;
+
+        int[] get(String text, int start, int end) {
+            int len = end - start;
+            for (int i = slot(text, start, end); ; i = (i + 1) & (CAPACITY - 1)) {
+                String w = words[i];
+                if (w == null) {
+                    return null;
+                }
+                if (w.length() == len && w.regionMatches(0, text, start, len)) {
+                    return tokens[i];
+                }
             }
-            cache.put(word, tokens);
+        }
+
+        void put(String text, int start, int end, int[] value) {
+            if (size >= MAX_WORDS) {
+                java.util.Arrays.fill(words, null);
+                java.util.Arrays.fill(tokens, null);
+                size = 0;
+            }
+            int i = slot(text, start, end);
+            while (words[i] != null) {
+                i = (i + 1) & (CAPACITY - 1);
+            }
+            words[i] = text.substring(start, end);
+            tokens[i] = value;
+            size++;
+        }
+
+        private static int slot(String text, int start, int end) {
+            int h = 0;
+            for (int i = start; i < end; i++) {
+                h = 31 * h + text.charAt(i);
+            }
+            return (h ^ (h >>> 15)) * 0x9E3779B1 >>> 15 & (CAPACITY - 1);
         }
     }
 
