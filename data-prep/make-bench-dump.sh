@@ -33,7 +33,10 @@ awk -v copies="$COPIES" '
         line = page[i]
         if (line ~ /^[[:space:]]*<page>/) { inpage = 1; idseen = 0 }
         if (inpage && !idseen && line ~ /^[[:space:]]*<id>[0-9]+<\/id>/) {
-          match(line, /[0-9]+/); id = substr(line, RSTART, RLENGTH) + k * 1000000
+          match(line, /[0-9]+/); id = substr(line, RSTART, RLENGTH)
+          if (length(id) > 6) { print "page id " id " has more than 6 digits" > "/dev/stderr"; exit 1 }
+          # id + k * 1000000 written as text: awk prints numbers past 2^31 as 2.148e+09
+          if (k > 0) id = k sprintf("%06d", id)
           line = substr(line, 1, RSTART - 1) id substr(line, RSTART + RLENGTH); idseen = 1
         }
         if (k > 0 && line ~ /<title>.*<\/title>/) { sub(/<\/title>/, " (" k ")</title>", line) }

@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.prepare.DumpReadException;
 import org.bg2vec.prepare.InputFormat;
+import org.bg2vec.prepare.InputPlanner;
 import org.bg2vec.prepare.OutputDirectory;
 import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.PrepareManifest;
@@ -92,7 +93,8 @@ public final class PrepareCommand implements Callable<Integer> {
     double nearDupThreshold;
 
     @Option(names = "--max-page-bytes", defaultValue = "" + PrepareConfig.DEFAULT_MAX_PAGE_BYTES,
-            description = "Pages with more XML bytes are rejected (default: ${DEFAULT-VALUE}).")
+            description = "Pages with more XML bytes, and JSONL lines with more bytes, are rejected (default:"
+                    + " ${DEFAULT-VALUE}).")
     long maxPageBytes;
 
     @Option(names = "--drop-sections", split = ",", paramLabel = "HEADING",
@@ -119,7 +121,7 @@ public final class PrepareCommand implements Callable<Integer> {
                     .dropSections(dropSections).master(master).sparkConf(conf)
                     .build();
             preflight(config);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | DumpReadException e) {
             spec.commandLine().getErr().println("bg2vec prepare: " + e.getMessage());
             return BAD_INPUT;
         }
@@ -134,7 +136,7 @@ public final class PrepareCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks that need no Spark: the tokenizer exists and the output may be written. */
+    /** Checks that need no Spark: the inputs and the tokenizer exist and the output may be written. */
     static void preflight(PrepareConfig config) throws java.io.IOException {
         Configuration hadoop = new Configuration();
         Path tok = new Path(config.tokenizer());
@@ -143,5 +145,6 @@ public final class PrepareCommand implements Callable<Integer> {
                     + " (pass the model's tokenizer.json with --tokenizer)");
         }
         OutputDirectory.checkTarget(config.output(), config.overwrite(), hadoop);
+        new InputPlanner(hadoop).resolve(config.inputs(), config.format(), config.indexes());
     }
 }

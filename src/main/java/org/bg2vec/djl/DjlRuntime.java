@@ -33,7 +33,7 @@ public final class DjlRuntime {
         return engine().newBaseManager();
     }
 
-    static void configureOffline() {
+    public static void configureOffline() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }

@@ -35,7 +35,7 @@ public final class InputPlanner {
         this.conf = conf;
     }
 
-    /** Resolves the inputs; unknown paths, empty files and unpaired indexes are errors. */
+    /** Resolves the inputs; unknown paths, empty files or directories and unpaired indexes are errors. */
     public List<ResolvedInput> resolve(List<String> inputs, InputFormat format, List<String> indexes)
             throws IOException {
         List<FileStatus> files = new ArrayList<>();
@@ -113,10 +113,15 @@ public final class InputPlanner {
                 return;
             }
             Arrays.sort(children, Comparator.comparing(s -> s.getPath().toString()));
+            int before = files.size();
             for (FileStatus c : children) {
                 if (!c.isDirectory()) {
                     addInput(fs, c, format, files, formats);
                 }
+            }
+            if (files.size() == before) {
+                throw new IllegalArgumentException(st.getPath() + ": the input directory holds no files to read"
+                        + " (subdirectories and names starting with '.' or '_' are skipped): check the --input path");
             }
             return;
         }

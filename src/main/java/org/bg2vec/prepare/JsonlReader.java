@@ -3,15 +3,13 @@ package org.bg2vec.prepare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads WikiExtractor {@code --json} output: one object per line with {@code id}, {@code title}, {@code text}
- * (also {@code url}, {@code revid}). Lines that are not such objects become {@link Reasons#BAD_ROW} rejects
- * naming the line; blank lines are ignored.
+ * (also {@code url}, {@code revid}). Lines that are not such objects, and lines longer than the cap
+ * ({@code --max-page-bytes}), become {@link Reasons#BAD_ROW} rejects naming the line and its byte offset (in the
+ * uncompressed text); blank lines are ignored.
  */
 public final class JsonlReader implements RecordReader {
 
@@ -19,42 +17,48 @@ public final class JsonlReader implements RecordReader {
 
     private final DumpSplit split;
     private final SplitInput input;
-    private final BufferedReader lines;
-    private long lineNo;
+    private final LineReader lines;
+    private final long maxLineBytes;
 
-    public JsonlReader(DumpSplit split, SplitInput input) {
+    /** @param maxLineBytes longest line read; longer ones are skipped and rejected */
+    public JsonlReader(DumpSplit split, SplitInput input, long maxLineBytes) {
         this.split = split;
         this.input = input;
-        this.lines = new BufferedReader(new InputStreamReader(input.utf8(), StandardCharsets.UTF_8), 1 << 16);
+        this.maxLineBytes = maxLineBytes;
+        this.lines = new LineReader(input.utf8(), (int) Math.min(Integer.MAX_VALUE - 16, maxLineBytes));
     }
 
     @Override
     public SourceRecord next() throws IOException {
-        String line;
+        LineReader.Line line;
         do {
-            line = lines.readLine();
-            lineNo++;
+            line = lines.next();
             if (line == null) {
                 return null;
             }
-        } while (line.isBlank());
+        } while (!line.tooLong() && line.text().isBlank());
+        String where = "line " + line.number() + " (byte " + line.offset() + ")";
+        if (line.tooLong()) {
+            return bad(null, null, where + ": longer than " + maxLineBytes + " bytes (" + line.bytes()
+                    + "; --max-page-bytes), skipped");
+        }
         JsonNode node;
         try {
-            node = JSON.readTree(line);
+            node = JSON.readTree(line.text());
         } catch (IOException e) {
-            return bad(null, null, "line " + lineNo + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return bad(null, null, where + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (node == null || !node.isObject()) {
-            return bad(null, null, "line " + lineNo + " is not a JSON object");
+            return bad(null, null, where + " is not a JSON object");
         }
         String title = node.hasNonNull("title") ? node.get("title").asText() : null;
         JsonNode id = node.get("id");
         Long pageId = PlainText.parseId(id == null || id.isNull() ? null : id.isNumber() ? id.asLong() : id.asText());
         if (pageId == null) {
-            return bad(null, title, "line " + lineNo + ": missing or invalid \"id\": " + id);
+            return bad(null, title, where + ": missing or invalid \"id\": " + id);
         }
         if (title == null || !node.hasNonNull("text")) {
-            return bad(pageId, title, "line " + lineNo + ": missing \"title\" or \"text\" (fields found: "
+            return bad(pageId, title, where + ": missing \"title\" or \"text\" (fields found: "
                     + fieldNames(node) + ")");
         }
         return new SourceRecord.PlainArticle(pageId, title, node.get("text").asText());

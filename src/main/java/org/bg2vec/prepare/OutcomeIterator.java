@@ -8,7 +8,7 @@ import java.util.NoSuchElementException;
 
 /**
  * The outcomes of one split, pulled lazily page by page; the last element is the split's {@link CountsOutcome}.
- * Closes the reader (and {@code onDone}) when exhausted.
+ * Closes the reader when exhausted.
  */
 public final class OutcomeIterator implements Iterator<Outcome>, OutcomeSink {
 
@@ -16,18 +16,15 @@ public final class OutcomeIterator implements Iterator<Outcome>, OutcomeSink {
     private final PageProcessor processor;
     private final String source;
     private final int inputIndex;
-    private final AutoCloseable onDone;
     private final ArrayDeque<Outcome> queue = new ArrayDeque<>();
     private final ReasonCounts counts = new ReasonCounts();
     private boolean done;
 
-    public OutcomeIterator(RecordReader reader, PageProcessor processor, String source, int inputIndex,
-                           AutoCloseable onDone) {
+    public OutcomeIterator(RecordReader reader, PageProcessor processor, String source, int inputIndex) {
         this.reader = reader;
         this.processor = processor;
         this.source = source;
         this.inputIndex = inputIndex;
-        this.onDone = onDone;
     }
 
     @Override
@@ -73,10 +70,7 @@ public final class OutcomeIterator implements Iterator<Outcome>, OutcomeSink {
     private void close() {
         try {
             reader.close();
-            if (onDone != null) {
-                onDone.close();
-            }
-        } catch (Exception e) {
+        } catch (IOException e) {
             throw new IllegalStateException(source + ": closing the reader failed: " + e.getMessage(), e);
         }
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -88,6 +90,20 @@ public record PrepareManifest(
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Split(@JsonProperty("samples") long samples, @JsonProperty("files") List<String> files) {
+    }
+
+    /**
+     * The manifest of a finished run, stamped with this bg2vec's version and the current time.
+     *
+     * @param skipped what was left out, by reason
+     * @param timing  seconds per phase, then {@code total}
+     */
+    public static PrepareManifest of(PrepareConfig config, List<Input> inputs, Tokenizer tokenizer, Splits splits,
+                                     Map<String, Long> skipped, long rejects, Map<String, Double> timing) {
+        String version = PrepareManifest.class.getPackage().getImplementationVersion();
+        return new PrepareManifest(FORMAT_VERSION, version == null ? "development" : version,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), inputs, config.redactedForManifest(),
+                tokenizer, config.maxSeqLength(), config.sampleMode(), splits, skipped, rejects, timing);
     }
 
     /** Reads and validates a manifest. */

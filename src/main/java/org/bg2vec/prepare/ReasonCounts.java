@@ -55,6 +55,14 @@ public final class ReasonCounts implements Serializable {
         return out;
     }
 
+    /** Fails when the filters left no sample at all, naming what was left out. */
+    public void requireSamplesLeft(long samples) {
+        if (samples == 0) {
+            throw new IllegalStateException("no samples left after the filters (left out: " + reasons()
+                    + "); check --min-tokens / --min-cyrillic and the inputs");
+        }
+    }
+
     /** Merges two count maps. */
     public static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
         TreeMap<String, Long> out = new TreeMap<>(a);

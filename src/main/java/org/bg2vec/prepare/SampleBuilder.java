@@ -30,8 +30,14 @@ public final class SampleBuilder {
      */
     public SampleBuilder(Llm2VecTokenizer unbounded, int maxSeqLength, SampleMode mode, int minTokens,
                          double minCyrillic) {
-        this.budget = new TokenBudget(unbounded, maxSeqLength);
-        this.prefixLength = unbounded.specialPrefixLength();
+        this(PrepareTokenizer.of(unbounded), maxSeqLength, mode, minTokens, minCyrillic);
+    }
+
+    /** A builder measuring with {@code tokenizer}; {@code maxSeqLength} ids per sample at most, BOS included. */
+    public SampleBuilder(PrepareTokenizer tokenizer, int maxSeqLength, SampleMode mode, int minTokens,
+                         double minCyrillic) {
+        this.budget = new TokenBudget(tokenizer, maxSeqLength);
+        this.prefixLength = tokenizer.prefixLength();
         this.splitter = SentenceSplitter.bulgarian();
         this.mode = mode;
         this.minTokens = minTokens;

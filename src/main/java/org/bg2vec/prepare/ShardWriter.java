@@ -3,16 +3,17 @@ package org.bg2vec.prepare;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
 
 /**
@@ -57,74 +58,153 @@ public final class ShardWriter {
     /** Writes samples (in the iterator's order) to {@code file}; returns the number written. */
     public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<Sample> samples)
             throws IOException {
-        SimpleGroupFactory f = new SimpleGroupFactory(SAMPLE_SCHEMA);
-        return write(conf, file, attempt, SAMPLE_SCHEMA, w -> {
-            long n = 0;
-            while (samples.hasNext()) {
-                Sample s = samples.next();
-                Group g = f.newGroup()
-                        .append("sample_id", s.sampleId())
-                        .append("page_id", s.pageId())
-                        .append("title", s.title())
-                        .append("lead", s.lead())
-                        .append("query", s.text())
-                        .append("positive", s.text());
-                ids(g.addGroup("query_ids"), s.ids());
-                ids(g.addGroup("positive_ids"), s.ids());
-                w.write(g);
-                n++;
-            }
-            return n;
-        });
+        return write(conf, file, attempt, new Rows<>(SAMPLE_SCHEMA, ShardWriter::sample), samples);
+    }
+
+    /** The order of the rows of the rejects file: source, page id (unreadable ones first), reason, detail. */
+    public static String rejectOrder(Reject r) {
+        return r.source() + '\u0000' + String.format("%020d", r.pageId() == null ? -1 : r.pageId()) + '\u0000'
+                + r.reason() + '\u0000' + r.detail();
     }
 
     /** Writes rejects (in the iterator's order) to {@code file}; returns the number written. */
     public static long writeRejects(Configuration conf, Path file, String attempt, Iterator<Reject> rejects)
             throws IOException {
-        SimpleGroupFactory f = new SimpleGroupFactory(REJECT_SCHEMA);
-        return write(conf, file, attempt, REJECT_SCHEMA, w -> {
-            long n = 0;
-            while (rejects.hasNext()) {
-                Reject r = rejects.next();
-                Group g = f.newGroup();
-                if (r.pageId() != null) {
-                    g.append("page_id", r.pageId());
-                }
-                if (r.title() != null) {
-                    g.append("title", r.title());
-                }
-                g.append("source", r.source()).append("reason", r.reason())
-                        .append("detail", r.detail() == null ? "" : r.detail());
-                w.write(g);
-                n++;
-            }
-            return n;
-        });
+        return write(conf, file, attempt, new Rows<>(REJECT_SCHEMA, ShardWriter::reject), rejects);
     }
 
-    private static void ids(Group list, int[] ids) {
-        for (int id : ids) {
-            list.addGroup("list").append("element", id);
+    /*
+     * The rows are written straight to Parquet's RecordConsumer, with the same calls (and so the same bytes) as
+     * parquet-mr's example Group writer: fields in schema order, absent optional fields skipped, a list as a
+     * group of repeated "list" groups of one "element".
+     */
+
+    private static void sample(RecordConsumer rc, Sample s) {
+        longField(rc, "sample_id", 0, s.sampleId());
+        longField(rc, "page_id", 1, s.pageId());
+        stringField(rc, "title", 2, s.title());
+        stringField(rc, "lead", 3, s.lead());
+        stringField(rc, "query", 4, s.text());
+        stringField(rc, "positive", 5, s.text());
+        idsField(rc, "query_ids", 6, s.ids());
+        idsField(rc, "positive_ids", 7, s.ids());
+    }
+
+    private static void reject(RecordConsumer rc, Reject r) {
+        if (r.pageId() != null) {
+            longField(rc, "page_id", 0, r.pageId());
+        }
+        if (r.title() != null) {
+            stringField(rc, "title", 1, r.title());
+        }
+        stringField(rc, "source", 2, r.source());
+        stringField(rc, "reason", 3, r.reason());
+        stringField(rc, "detail", 4, r.detail() == null ? "" : r.detail());
+    }
+
+    private static void longField(RecordConsumer rc, String name, int index, long value) {
+        rc.startField(name, index);
+        rc.addLong(value);
+        rc.endField(name, index);
+    }
+
+    private static void stringField(RecordConsumer rc, String name, int index, String value) {
+        rc.startField(name, index);
+        rc.addBinary(Binary.fromString(value));
+        rc.endField(name, index);
+    }
+
+    private static void idsField(RecordConsumer rc, String name, int index, int[] ids) {
+        rc.startField(name, index);
+        rc.startGroup();
+        if (ids.length > 0) {
+            rc.startField("list", 0);
+            for (int id : ids) {
+                rc.startGroup();
+                rc.startField("element", 0);
+                rc.addInteger(id);
+                rc.endField("element", 0);
+                rc.endGroup();
+            }
+            rc.endField("list", 0);
+        }
+        rc.endGroup();
+        rc.endField(name, index);
+    }
+
+    /** One row's fields. */
+    private interface RowWriter<T> {
+        void write(RecordConsumer rc, T row);
+    }
+
+    /** A WriteSupport for one row type, named like the example model so the file metadata stays the same. */
+    private static final class Rows<T> extends WriteSupport<T> {
+        private final MessageType schema;
+        private final RowWriter<T> fields;
+        private RecordConsumer consumer;
+
+        Rows(MessageType schema, RowWriter<T> fields) {
+            this.schema = schema;
+            this.fields = fields;
+        }
+
+        @Override
+        public String getName() {
+            return "example";
+        }
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+            return new WriteContext(schema, new HashMap<>());
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            this.consumer = recordConsumer;
+        }
+
+        @Override
+        public void write(T row) {
+            consumer.startMessage();
+            fields.write(consumer, row);
+            consumer.endMessage();
         }
     }
 
-    private interface Body {
-        long write(ParquetWriter<Group> w) throws IOException;
+    private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+        private final Rows<T> rows;
+
+        Builder(Path file, Rows<T> rows) {
+            super(file);
+            this.rows = rows;
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(Configuration conf) {
+            return rows;
+        }
     }
 
-    private static long write(Configuration conf, Path file, String attempt, MessageType schema, Body body)
+    private static <T> long write(Configuration conf, Path file, String attempt, Rows<T> rows, Iterator<T> items)
             throws IOException {
         FileSystem fs = file.getFileSystem(conf);
         Path tmp = new Path(file.getParent(), "_attempt-" + attempt + "-" + file.getName());
-        long n;
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp)
+        long n = 0;
+        try (ParquetWriter<T> w = new Builder<>(tmp, rows)
                 .withConf(conf)
-                .withType(schema)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withValidation(false)
                 .build()) {
-            n = body.write(w);
+            while (items.hasNext()) {
+                w.write(items.next());
+                n++;
+            }
         }
         if (fs.exists(file)) {
             // another attempt of the same task finished first: the content is the same, keep it

@@ -33,7 +33,12 @@ public final class StableHash {
 
     /** First 8 bytes of the SHA-256 of the text's UTF-8 bytes: the exact-dedup key. */
     public static long textHash(String text) {
-        byte[] d = sha256().digest(text.getBytes(StandardCharsets.UTF_8));
+        return textHash(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #textHash(String)} of a text given as its UTF-8 bytes. */
+    public static long textHash(byte[] utf8) {
+        byte[] d = sha256().digest(utf8);
         long h = 0;
         for (int i = 0; i < 8; i++) {
             h = (h << 8) | (d[i] & 0xff);

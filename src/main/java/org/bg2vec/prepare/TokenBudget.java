@@ -1,17 +1,16 @@
 package org.bg2vec.prepare;
 
-import org.bg2vec.tokenize.Llm2VecTokenizer;
-
 /**
  * Cuts a text to a prefix that fits a token budget, at a word boundary when there is one, so that a sample's text
- * and its ids always agree: the ids returned are exactly {@code encodeIds(text)}. Long texts are never tokenized
- * whole: the cut is guessed from a characters-per-token ratio and corrected from the token counts of the guesses
- * (usually two or three encodings of about budget size). The prefix returned is the longest one that fits or
- * within {@link #slack()} tokens of the budget. The result depends only on the text (the ratio starts from the
- * same constant for every text), never on what the task cut before: outputs must not depend on partitioning.
- *
- * <p>Tokenization dominates the cost of {@code prepare} (about 1 µs per character with DJL's HF tokenizer for a
- * Llama/Mistral-style tokenizer on one core), hence the effort to encode as little text as possible.
+ * and its ids always agree: the ids returned are exactly {@code ids(text)}. One encoding per text: a window of the
+ * text's start (about {@value #WINDOW_CHARS_PER_TOKEN} characters per budget token; the text itself when shorter)
+ * is tokenized once with the start of every token; the cut is the longest prefix ending at a word boundary (before
+ * a whitespace that follows a non-whitespace) within the characters of the window's first {@code budget} tokens
+ * whose own encoding fits. A boundary where a window token starts needs no second encoding: BPE did not merge
+ * across it, so the tokens before it are exactly the prefix's own encoding. Other boundaries (rare: BPE merged
+ * across them) are encoded alone to check, at most {@value #MAX_UNALIGNED} per cut. A window with too few tokens
+ * is doubled. The result depends only on the text, never on what the task cut before: outputs must not depend
+ * on partitioning.
  */
 public final class TokenBudget {
 
@@ -19,31 +18,27 @@ public final class TokenBudget {
     public record Cut(String text, int[] ids) {
     }
 
-    private static final int MAX_ROUNDS = 12;
+    /** Characters per budget token in the first window (Bulgarian: about 2.3 characters per Llama-2 token). */
+    static final int WINDOW_CHARS_PER_TOKEN = 4;
+    /** Boundaries BPE merged across that are checked by encoding the prefix alone, at most, per cut. */
+    private static final int MAX_UNALIGNED = 4;
 
-    private final Llm2VecTokenizer tokenizer;
-    private final int prefix;
+    private final PrepareTokenizer tokenizer;
     private final int maxIds;
     private final int budget;
-    private final int slack;
-    /** characters per token assumed for the first guess of every cut */
-    private static final double INITIAL_RATIO = 3.0;
 
     /**
-     * @param unbounded a tokenizer whose own max length is far above {@code maxIds}, so that its encodings are
-     *                  never truncated and give true token counts
+     * @param tokenizer the counting tokenizer (never truncates)
      * @param maxIds    ids per sample at most, special prefix (BOS) included
      */
-    public TokenBudget(Llm2VecTokenizer unbounded, int maxIds) {
-        if (unbounded.maxLength() < maxIds * 4) {
-            throw new IllegalArgumentException("the counting tokenizer must not truncate: max length "
-                    + unbounded.maxLength() + " for a budget of " + maxIds);
+    public TokenBudget(PrepareTokenizer tokenizer, int maxIds) {
+        if (maxIds <= tokenizer.prefixLength()) {
+            throw new IllegalArgumentException("a budget of " + maxIds + " ids leaves no room after the special"
+                    + " prefix");
         }
-        this.tokenizer = unbounded;
-        this.prefix = unbounded.specialPrefixLength();
+        this.tokenizer = tokenizer;
         this.maxIds = maxIds;
-        this.budget = maxIds - prefix;
-        this.slack = Math.max(1, budget / 32);
+        this.budget = maxIds - tokenizer.prefixLength();
     }
 
     /** Text tokens a sample may hold (max ids minus BOS). */
@@ -51,19 +46,14 @@ public final class TokenBudget {
         return budget;
     }
 
-    /** Tokens the cut may stay below the budget when the exact longest prefix would need more encodings. */
-    public int slack() {
-        return slack;
-    }
-
     /** LLM2Vec ids of a text, untruncated. */
     public int[] ids(String text) {
-        return tokenizer.encodeIds(text);
+        return tokenizer.ids(text);
     }
 
     /** Text tokens of a text (BOS excluded). */
     public int count(String text) {
-        return ids(text).length - prefix;
+        return tokenizer.tokens(text).count();
     }
 
     /** A prefix of {@code text} that fits, with its ids; the text itself when it fits; empty for an empty text. */
@@ -71,51 +61,54 @@ public final class TokenBudget {
         if (text.isEmpty()) {
             return new Cut("", ids(""));
         }
-        int lo = 0;               // longest prefix length known to fit (0: none yet)
-        int[] loIds = null;
-        int hi = text.length() + 1; // shortest prefix length known not to fit
-        double ratio = INITIAL_RATIO;
-        int len = Math.min(text.length(), boundaryAtOrBefore(text, (int) Math.ceil(budget * ratio * 1.05)));
-        for (int round = 0; round < MAX_ROUNDS && len > lo && len < hi; round++) {
-            int[] ids = ids(text.substring(0, len));
-            int n = ids.length - prefix;
-            if (n > 0) {
-                ratio = (double) len / n;
-            }
-            if (n <= budget) {
-                lo = len;
-                loIds = ids;
-                if (len == text.length() || budget - n <= slack) {
-                    break;
+        for (long window = (long) budget * WINDOW_CHARS_PER_TOKEN; ; window *= 2) {
+            int end = window >= text.length() ? text.length() : codePointEnd(text, (int) window);
+            PrepareTokenizer.Tokens t = tokenizer.tokens(end == text.length() ? text : text.substring(0, end));
+            if (t.count() <= budget) {
+                if (end == text.length()) {
+                    return new Cut(text, tokenizer.ids(t, t.count()));
                 }
-                int guess = len + (int) Math.max(1, (budget - n) * ratio * 0.9);
-                len = between(text, lo, hi, guess);
-            } else {
-                hi = len;
-                int guess = len - (int) Math.max(1, (n - budget) * ratio * 1.1);
-                len = between(text, lo, hi, guess);
+                continue; // the window fits whole: the cut lies further on
             }
+            return cutWithin(text, t);
         }
-        if (loIds != null) {
-            return new Cut(text.substring(0, lo), loIds);
+    }
+
+    /** The cut when the window's tokens exceed the budget: the last fitting word boundary before token #budget. */
+    private Cut cutWithin(String text, PrepareTokenizer.Tokens t) {
+        int unaligned = 0;
+        for (int p = lastBoundary(text, t.starts()[budget]); p > 0; p = lastBoundary(text, p - 1)) {
+            int k = tokensBefore(t, p);
+            if (t.starts()[k] == p) {
+                return new Cut(text.substring(0, p), tokenizer.ids(t, k));
+            }
+            if (unaligned++ < MAX_UNALIGNED) {
+                int[] own = ids(text.substring(0, p));
+                if (own.length <= maxIds) {
+                    return new Cut(text.substring(0, p), own);
+                }
+            }
         }
         return cutInsideFirstWord(text);
     }
 
-    /** A word boundary strictly between lo and hi, as close to guess as possible; lo when there is none. */
-    private static int between(String text, int lo, int hi, int guess) {
-        int g = Math.max(lo + 1, Math.min(hi - 1, guess));
-        for (int i = g; i > lo; i--) {
-            if (isBoundary(text, i)) {
-                return i;
-            }
-        }
-        for (int i = g + 1; i < hi; i++) {
-            if (isBoundary(text, i)) {
-                return i;
+    /** Number of tokens that start before char {@code p} (starts never decrease). */
+    private static int tokensBefore(PrepareTokenizer.Tokens t, int p) {
+        int lo = 0;
+        int hi = t.count();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (t.starts()[mid] < p) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
         return lo;
+    }
+
+    private static int codePointEnd(String text, int at) {
+        return Character.isLowSurrogate(text.charAt(at)) ? at - 1 : at;
     }
 
     /** A cut before a whitespace that follows a non-whitespace, or the end. */
@@ -124,26 +117,28 @@ public final class TokenBudget {
                 || (i > 0 && Character.isWhitespace(text.charAt(i)) && !Character.isWhitespace(text.charAt(i - 1)));
     }
 
-    private static int boundaryAtOrBefore(String text, int at) {
-        if (at >= text.length()) {
-            return text.length();
-        }
-        for (int i = at; i > 0; i--) {
+    /** The largest word boundary at or before {@code at}, or 0 when there is none. */
+    private static int lastBoundary(String text, int at) {
+        for (int i = Math.min(at, text.length()); i > 0; i--) {
             if (isBoundary(text, i)) {
                 return i;
             }
         }
-        int firstWordEnd = 1;
-        while (firstWordEnd < text.length() && !isBoundary(text, firstWordEnd)) {
-            firstWordEnd++;
+        return 0;
+    }
+
+    private static int firstWordEnd(String text) {
+        int end = 1;
+        while (end < text.length() && !isBoundary(text, end)) {
+            end++;
         }
-        return firstWordEnd;
+        return end;
     }
 
     /** The first word alone does not fit: the longest code-point prefix of it that does (binary search). */
     private Cut cutInsideFirstWord(String text) {
         int lo = 0;
-        int hi = Math.min(text.length(), boundaryAtOrBefore(text, 1));
+        int hi = firstWordEnd(text);
         Cut best = new Cut("", ids(""));
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;

@@ -9,7 +9,9 @@ import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.DumpSplit;
 import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputFormat;
+import org.bg2vec.prepare.InputPlan;
 import org.bg2vec.prepare.IteratorRecordReader;
+import org.bg2vec.prepare.LocalTokenizerFile;
 import org.bg2vec.prepare.Outcome;
 import org.bg2vec.prepare.PlainText;
 import org.bg2vec.prepare.PrepareConfig;
@@ -18,7 +20,9 @@ import org.bg2vec.prepare.Reasons;
 import org.bg2vec.prepare.Reject;
 import org.bg2vec.prepare.ResolvedInput;
 import org.bg2vec.prepare.SourceRecord;
+import org.bg2vec.prepare.SplitReaders;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -34,9 +38,10 @@ final class OutcomeSources {
     private OutcomeSources() {
     }
 
-    static JavaRDD<Outcome> outcomes(SparkSession spark, JavaSparkContext jsc, PrepareConfig config,
-                                     List<ResolvedInput> inputs, List<DumpSplit> splits, Broadcast<byte[]> tokBytes,
-                                     String sha256, HadoopConf conf) {
+    static JavaRDD<Outcome> outcomes(SparkSession spark, PrepareConfig config, InputPlan plan,
+                                     Broadcast<byte[]> tokBytes, String sha256, HadoopConf conf) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<DumpSplit> splits = plan.splits();
         List<JavaRDD<Outcome>> parts = new ArrayList<>();
         if (!splits.isEmpty()) {
             // one split per partition (parallelize with as many slices as elements); chained lazily regardless
@@ -46,7 +51,7 @@ final class OutcomeSources {
                 public boolean hasNext() {
                     while (!current.hasNext() && it.hasNext()) {
                         try {
-                            current = PrepareJob.splitOutcomes(it.next(), config, tokBytes, sha256, conf);
+                            current = splitOutcomes(it.next(), config, tokBytes, sha256, conf);
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -62,7 +67,7 @@ final class OutcomeSources {
                 }
             }));
         }
-        for (ResolvedInput in : inputs) {
+        for (ResolvedInput in : plan.inputs()) {
             if (in.format() == InputFormat.PARQUET) {
                 parts.add(parquet(spark, config, in, tokBytes, sha256));
             }
@@ -88,7 +93,7 @@ final class OutcomeSources {
         String source = in.path();
         int index = in.index();
         return df.select("id", "title", "text").javaRDD().mapPartitions(rows -> {
-            PrepareWorker w = PrepareJob.worker(config, tokBytes, sha256);
+            PrepareWorker w = worker(config, tokBytes, sha256);
             Iterator<SourceRecord> records = new Iterator<>() {
                 public boolean hasNext() {
                     return rows.hasNext();
@@ -100,6 +105,20 @@ final class OutcomeSources {
             };
             return w.outcomes(new IteratorRecordReader(records), source, index);
         });
+    }
+
+    /** A worker with the broadcast tokenizer (its local copy is written once per JVM). */
+    private static PrepareWorker worker(PrepareConfig config, Broadcast<byte[]> tokBytes, String sha256)
+            throws IOException {
+        return PrepareWorker.open(config, LocalTokenizerFile.materialize(tokBytes.value(), sha256));
+    }
+
+    /** The outcomes of one split. */
+    private static Iterator<Outcome> splitOutcomes(DumpSplit split, PrepareConfig config, Broadcast<byte[]> tokBytes,
+                                                   String sha256, HadoopConf conf) throws IOException {
+        PrepareWorker w = worker(config, tokBytes, sha256);
+        return w.outcomes(SplitReaders.open(split, conf.get(), config.maxPageBytes()), split.path(),
+                split.inputIndex());
     }
 
     private static SourceRecord toRecord(Row row, String source) {

@@ -21,11 +21,22 @@ public final class ScriptStats {
             i += Character.charCount(cp);
             if (Character.isLetter(cp)) {
                 letters++;
-                if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.CYRILLIC) {
+                if (isCyrillic(cp)) {
                     cyrillic++;
                 }
             }
         }
         return letters == 0 ? 0.0 : (double) cyrillic / letters;
+    }
+
+    /** The script of a letter, without the binary search for the two blocks Bulgarian text is made of. */
+    static boolean isCyrillic(int letter) {
+        if (letter < 0x80) {
+            return false;
+        }
+        if (letter >= 0x400 && letter <= 0x4FF) {
+            return true; // every letter of the Cyrillic block is of the Cyrillic script
+        }
+        return Character.UnicodeScript.of(letter) == Character.UnicodeScript.CYRILLIC;
     }
 }

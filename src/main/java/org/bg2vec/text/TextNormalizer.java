@@ -32,10 +32,24 @@ public final class TextNormalizer {
             return "";
         }
         String s = text;
-        if (!NFC.isNormalized(s)) {
+        if (!isPlainlyNfc(s) && !NFC.isNormalized(s)) {
             s = NFC.normalize(deleteInvisible(s));
         }
         return new LineWriter(s.length()).write(s);
+    }
+
+    /**
+     * Whether every character is below U+0300 or a Cyrillic letter (U+0400–U+0482, U+048A–U+052F): such characters
+     * are starters that NFC leaves alone, so the text is NFC without asking ICU (most Bulgarian text).
+     */
+    static boolean isPlainlyNfc(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x300 && (c < 0x400 || c > 0x52F || (c > 0x482 && c < 0x48A))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

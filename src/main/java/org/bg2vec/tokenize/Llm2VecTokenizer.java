@@ -1,6 +1,7 @@
 package org.bg2vec.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import org.bg2vec.djl.DjlRuntime;
 
@@ -66,7 +67,7 @@ public final class Llm2VecTokenizer implements AutoCloseable {
         if (maxLength < 2) {
             throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
         }
-        DjlRuntime.engine();
+        DjlRuntime.configureOffline();
         HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
                 "truncation", "false", "padding", "false", "addSpecialTokens", "true"));
         return new Llm2VecTokenizer(tok, tokenizerJson, maxLength, padId, s.vocabSize());
@@ -130,6 +131,50 @@ public final class Llm2VecTokenizer implements AutoCloseable {
     /** Collates already tokenized LLM2Vec rows (special prefix first): everything after the prefix is pooled. */
     public TokenizedBatch collate(List<int[]> rows) {
         return LeftPaddingCollator.collateSkippingPrefix(rows, specialPrefix.length, padId);
+    }
+
+    /**
+     * The ids of a text's tokens (no special tokens, untruncated) with the char index (UTF-16) where each token
+     * starts in the text, from HF's offsets.
+     */
+    public TextTokens textTokens(String text) {
+        if (text.isEmpty()) {
+            return new TextTokens(new int[0], new int[0]);
+        }
+        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false);
+        try {
+            long[] ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+            CharSpan[] spans = TokenizersLibrary.LIB.getTokenCharSpans(encoding);
+            int[] outIds = new int[ids.length];
+            int[] starts = new int[ids.length];
+            int[] utf16 = utf16Index(text);
+            for (int i = 0; i < ids.length; i++) {
+                outIds[i] = Math.toIntExact(ids[i]);
+                int cp = spans[i] == null ? 0 : spans[i].getStart(); // HF counts code points
+                starts[i] = utf16 == null ? cp : utf16[cp];
+            }
+            return new TextTokens(outIds, starts);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
+    }
+
+    /** A text's tokens: {@code ids[i]} starts at char {@code starts[i]}. */
+    public record TextTokens(int[] ids, int[] starts) {
+    }
+
+    /** UTF-16 index of each code point index (and of the end), or null when the text has no surrogates. */
+    private static int[] utf16Index(String text) {
+        int points = text.codePointCount(0, text.length());
+        if (points == text.length()) {
+            return null;
+        }
+        int[] out = new int[points + 1];
+        for (int i = 0, p = 0; i < text.length(); i += Character.charCount(text.codePointAt(i)), p++) {
+            out[p] = i;
+        }
+        out[points] = text.length();
+        return out;
     }
 
     private long[] textIds(String text, int limit) {

@@ -60,4 +60,20 @@ class PrepareCommandTest {
         assertTrue(err3.toString().contains("min_cyrillic must be in [0, 1]"), err3.toString());
         assertTrue(SparkSession.getDefaultSession().isEmpty(), "no Spark session was started");
     }
+
+    @Test
+    void emptyInputDirectoryIsAClearErrorBeforeSparkStarts() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("dump"));
+        Files.writeString(empty.resolve("_SUCCESS"), "");
+        Files.writeString(empty.resolve(".part.crc"), "x");
+        Files.createDirectories(empty.resolve("sub"));
+        StringWriter err = new StringWriter();
+        int code = run(err, "prepare", "--input", empty.toString(), "--tokenizer",
+                "src/test/resources/tokenizers/llama2/tokenizer.json", "--output", dir.resolve("out").toString());
+        assertEquals(PrepareCommand.BAD_INPUT, code);
+        assertTrue(err.toString().contains(empty.getFileName().toString()) && err.toString().contains("no files"),
+                err.toString());
+        assertTrue(SparkSession.getDefaultSession().isEmpty(), "no Spark session was started");
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
 }

@@ -252,4 +252,28 @@ class DumpReadingTest {
         assertEquals(StandardCharsets.ISO_8859_1, XmlEncoding.detect(latin, latin.length).charset());
         assertNull(null);
     }
+
+    @Test
+    void jsonlLineLongerThanTheCapIsABadRowWithItsOffsetAndReadingGoesOn() throws IOException {
+        // a valid row, a 300 KiB row (valid JSON, but above the 64 KiB cap: never held whole), a valid row;
+        // the long line is the last one without a newline in a second file
+        String first = "{\"id\": 1, \"title\": \"Първа\", \"text\": \"Кратък текст.\"}\n";
+        String huge = "{\"id\": 2, \"title\": \"Дълга\", \"text\": \"" + "я".repeat(150 * 1024) + "\"}\n";
+        String last = "{\"id\": 3, \"title\": \"Последна\", \"text\": \"Край.\"}\n";
+        Path js = Files.writeString(dir.resolve("rows.jsonl"), first + huge + last, StandardCharsets.UTF_8);
+        List<SourceRecord> recs = read(js, null, 64 << 10, 1);
+        assertEquals(3, recs.size());
+        assertEquals(1, ((SourceRecord.PlainArticle) recs.get(0)).pageId());
+        Reject r = ((SourceRecord.Rejected) recs.get(1)).reject();
+        assertEquals(Reasons.BAD_ROW, r.reason());
+        int offset = first.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(r.detail().startsWith("line 2 (byte " + offset + "): longer than 65536 bytes"), r.detail());
+        assertEquals(3, ((SourceRecord.PlainArticle) recs.get(2)).pageId());
+
+        Path unterminated = Files.writeString(dir.resolve("tail.jsonl"), first + huge.strip(), StandardCharsets.UTF_8);
+        List<SourceRecord> tail = read(unterminated, null, 64 << 10, 1);
+        assertEquals(2, tail.size());
+        assertTrue(((SourceRecord.Rejected) tail.get(1)).reject().detail().startsWith("line 2 (byte " + offset
+                + "): longer than 65536 bytes"), tail.toString().substring(0, 200));
+    }
 }

@@ -20,4 +20,14 @@ class ScriptStatsTest {
         // 𝐀 (U+1D400) is one Latin letter made of two chars
         assertEquals(2.0 / 3.0, ScriptStats.cyrillicShare("аб\uD835\uDC00"), 1e-12);
     }
+
+    @Test
+    void theBlockShortcutAgreesWithUnicodeScriptsForEveryLetter() {
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (Character.isLetter(cp)) {
+                assertEquals(Character.UnicodeScript.of(cp) == Character.UnicodeScript.CYRILLIC,
+                        ScriptStats.isCyrillic(cp), Integer.toHexString(cp));
+            }
+        }
+    }
 }

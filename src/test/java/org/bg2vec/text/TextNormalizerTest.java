@@ -3,6 +3,8 @@ package org.bg2vec.text;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TextNormalizerTest {
 
@@ -68,5 +70,22 @@ class TextNormalizerTest {
         String once = TextNormalizer.normalize("  въ\u0301лна\u00AD  нѐ ( ) и\u0306 \n ... \nкрай  ");
         assertEquals(once, TextNormalizer.normalize(once));
         assertEquals("вълна не й\nкрай", once);
+    }
+
+    @Test
+    void theNfcShortcutOnlyCoversStartersThatNfcKeeps() {
+        com.ibm.icu.text.Normalizer2 nfc = com.ibm.icu.text.Normalizer2.getNFCInstance();
+        int covered = 0;
+        for (char c = 0; c < 0x600; c++) {
+            if (TextNormalizer.isPlainlyNfc(String.valueOf(c))) {
+                covered++;
+                assertEquals(0, nfc.getCombiningClass(c), Integer.toHexString(c));
+                assertEquals(com.ibm.icu.text.Normalizer.YES, nfc.quickCheck(String.valueOf(c)), Integer.toHexString(c));
+                assertTrue(nfc.hasBoundaryBefore(c), Integer.toHexString(c));
+            }
+        }
+        assertEquals(0x300 + (0x483 - 0x400) + (0x530 - 0x48A), covered);
+        assertFalse(TextNormalizer.isPlainlyNfc("и\u0306"), "a combining breve is left to ICU");
+        assertEquals("й", TextNormalizer.normalize("и\u0306"));
     }
 }

@@ -1,0 +1,203 @@
+package org.bg2vec.prepare;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A compact binary form of {@link Outcome}s for the job's caches and shuffles: Spark then moves byte arrays,
+ * whatever serializer the session uses (Java serialization of records costs several times more), and the
+ * de-duplication reads a sample's id and text hash without decoding the rest.
+ *
+ * <p>Layout: one kind byte, then for a sample {@code sample_id, page_id, text hash} (8 bytes each, big-endian),
+ * title, lead, text (varint byte length + 1, 0 for null, then UTF-8), varint count of ids, varint ids; for a
+ * reject: page id (varint + 1, 0 for null), title, source, reason, detail; for counts: varint entries, then
+ * (key, varint value) pairs. Only this class reads and writes it; nothing stores it.
+ */
+public final class OutcomeCodec {
+
+    public static final byte SAMPLE = 1;
+    public static final byte REJECT = 2;
+    public static final byte COUNTS = 3;
+
+    private OutcomeCodec() {
+    }
+
+    public static byte[] encode(Outcome o) {
+        Writer w = new Writer();
+        if (o instanceof Sample s) {
+            byte[] text = s.text().getBytes(StandardCharsets.UTF_8);
+            w.put(SAMPLE).putLong(s.sampleId()).putLong(s.pageId()).putLong(StableHash.textHash(text))
+                    .putString(s.title()).putString(s.lead()).putUtf8(text).putVarint(s.ids().length);
+            for (int id : s.ids()) {
+                w.putVarint(id);
+            }
+        } else if (o instanceof Reject r) {
+            w.put(REJECT).putVarlong(r.pageId() == null ? 0 : r.pageId() + 1).putString(r.title())
+                    .putString(r.source()).putString(r.reason()).putString(r.detail());
+        } else if (o instanceof CountsOutcome c) {
+            w.put(COUNTS).putVarint(c.counts().size());
+            c.counts().forEach((k, v) -> w.putString(k).putVarlong(v));
+        }
+        return w.bytes();
+    }
+
+    public static Outcome decode(byte[] b) {
+        Reader r = new Reader(b);
+        switch (r.get()) {
+            case SAMPLE -> {
+                long sampleId = r.getLong();
+                long pageId = r.getLong();
+                r.getLong();
+                String title = r.getString();
+                String lead = r.getString();
+                String text = r.getString();
+                int[] ids = new int[r.getVarint()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = r.getVarint();
+                }
+                return new Sample(sampleId, pageId, title, lead, text, ids);
+            }
+            case REJECT -> {
+                long id = r.getVarlong();
+                return new Reject(id == 0 ? null : id - 1, r.getString(), r.getString(), r.getString(),
+                        r.getString());
+            }
+            case COUNTS -> {
+                Map<String, Long> counts = new TreeMap<>();
+                for (int i = r.getVarint(); i > 0; i--) {
+                    counts.put(r.getString(), r.getVarlong());
+                }
+                return new CountsOutcome(counts);
+            }
+            default -> throw new IllegalArgumentException("not an encoded outcome: kind " + b[0]);
+        }
+    }
+
+    public static byte kind(byte[] b) {
+        return b[0];
+    }
+
+    /** The sample id of an encoded sample. */
+    public static long sampleId(byte[] sample) {
+        return longAt(sample, 1);
+    }
+
+    /** The page id of an encoded sample. */
+    public static long pageId(byte[] sample) {
+        return longAt(sample, 9);
+    }
+
+    /** {@link Dedup#textKey} of an encoded sample. */
+    public static long textKey(byte[] sample) {
+        return longAt(sample, 17);
+    }
+
+    private static long longAt(byte[] b, int at) {
+        long v = 0;
+        for (int i = at; i < at + 8; i++) {
+            v = (v << 8) | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    private static final class Writer {
+        private byte[] buf = new byte[256];
+        private int n;
+
+        Writer put(byte b) {
+            ensure(1);
+            buf[n++] = b;
+            return this;
+        }
+
+        Writer putLong(long v) {
+            ensure(8);
+            for (int i = 56; i >= 0; i -= 8) {
+                buf[n++] = (byte) (v >>> i);
+            }
+            return this;
+        }
+
+        Writer putVarint(int v) {
+            return putVarlong(v & 0xffffffffL);
+        }
+
+        Writer putVarlong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[n++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[n++] = (byte) v;
+            return this;
+        }
+
+        Writer putString(String s) {
+            return s == null ? putVarint(0) : putUtf8(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Writer putUtf8(byte[] utf8) {
+            putVarint(utf8.length + 1);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, n, utf8.length);
+            n += utf8.length;
+            return this;
+        }
+
+        private void ensure(int more) {
+            if (n + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(n + more, 2 * buf.length));
+            }
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, n);
+        }
+    }
+
+    private static final class Reader {
+        private final byte[] b;
+        private int at;
+
+        Reader(byte[] b) {
+            this.b = b;
+        }
+
+        byte get() {
+            return b[at++];
+        }
+
+        long getLong() {
+            long v = longAt(b, at);
+            at += 8;
+            return v;
+        }
+
+        int getVarint() {
+            return (int) getVarlong();
+        }
+
+        long getVarlong() {
+            long v = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte x = b[at++];
+                v |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return v;
+                }
+            }
+        }
+
+        String getString() {
+            int len = getVarint() - 1;
+            if (len < 0) {
+                return null;
+            }
+            String s = new String(b, at, len, StandardCharsets.UTF_8);
+            at += len;
+            return s;
+        }
+    }
+}

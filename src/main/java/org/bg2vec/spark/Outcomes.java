@@ -1,0 +1,71 @@
+package org.bg2vec.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.bg2vec.prepare.CountsOutcome;
+import org.bg2vec.prepare.HadoopConf;
+import org.bg2vec.prepare.InputPlan;
+import org.bg2vec.prepare.OutcomeCodec;
+import org.bg2vec.prepare.PrepareConfig;
+import org.bg2vec.prepare.ReasonCounts;
+import org.bg2vec.prepare.Reject;
+import org.bg2vec.prepare.TokenizerBytes;
+
+import java.util.Collections;
+
+/**
+ * The outcomes of every input, computed once and kept in their compact encoded form ({@link OutcomeCodec}: byte
+ * arrays, cached serialized: no size estimation per object, spilling to disk) while the job reads its three views
+ * of them: the counts, the rejects and the samples. Closing releases the cache and the tokenizer broadcast.
+ */
+final class Outcomes implements AutoCloseable {
+
+    private final JavaRDD<byte[]> all;
+    private final Broadcast<byte[]> tokenizer;
+
+    private Outcomes(JavaRDD<byte[]> encoded, Broadcast<byte[]> tokenizer) {
+        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        this.tokenizer = tokenizer;
+    }
+
+    /** The (lazy) outcomes of every input of the plan; nothing runs until a view is read. */
+    static Outcomes read(SparkSession spark, PrepareConfig config, InputPlan plan, TokenizerBytes tok,
+                         HadoopConf conf) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> bytes = jsc.broadcast(tok.bytes());
+        try {
+            return new Outcomes(OutcomeSources.outcomes(spark, config, plan, bytes, tok.sha256(), conf)
+                    .map(OutcomeCodec::encode), bytes);
+        } catch (RuntimeException e) {
+            bytes.destroy();
+            throw e;
+        }
+    }
+
+    /** Every split's counts, summed (runs the reading, cleaning and tokenization). */
+    ReasonCounts counts() {
+        ReasonCounts counts = new ReasonCounts();
+        counts.addAll(all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.COUNTS)
+                .map(b -> ((CountsOutcome) OutcomeCodec.decode(b)).counts())
+                .fold(Collections.emptyMap(), ReasonCounts::merge));
+        return counts;
+    }
+
+    JavaRDD<Reject> rejects() {
+        return all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.REJECT).map(b -> (Reject) OutcomeCodec.decode(b));
+    }
+
+    /** The samples, still encoded. */
+    JavaRDD<byte[]> samples() {
+        return all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.SAMPLE);
+    }
+
+    @Override
+    public void close() {
+        all.unpersist(false);
+        tokenizer.destroy();
+    }
+}

@@ -1,0 +1,95 @@
+package org.bg2vec.spark;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.bg2vec.prepare.HadoopConf;
+import org.bg2vec.prepare.OutcomeCodec;
+import org.bg2vec.prepare.OutputDirectory;
+import org.bg2vec.prepare.PrepareConfig;
+import org.bg2vec.prepare.PrepareManifest;
+import org.bg2vec.prepare.Reject;
+import org.bg2vec.prepare.Sample;
+import org.bg2vec.prepare.ShardWriter;
+import org.bg2vec.prepare.StableHash;
+import org.bg2vec.prepare.ValidationSplit;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/** Writes the shards of a prepare run from Spark tasks: the rejects file and the train/validation splits. */
+final class ShardWrites {
+
+    /** The splits' directory names, in partition order. */
+    private static final String[] SPLITS = {"train", "validation"};
+
+    private ShardWrites() {
+    }
+
+    /** {@code rejects/part-00000.parquet}, sorted by source, page id, reason and detail; returns the count. */
+    static long rejects(JavaRDD<Reject> rejects, OutputDirectory out, HadoopConf conf) {
+        String dir = out.resolve("rejects").toString();
+        List<Long> n = rejects.sortBy(ShardWriter::rejectOrder, true, 1)
+                .mapPartitions(it -> {
+                    Path file = new Path(dir, ShardWriter.shardName(0));
+                    return List.of(ShardWriter.writeRejects(conf.get(), file, attempt(), it)).iterator();
+                }).collect();
+        return n.stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Both splits (by {@link ValidationSplit}), each in {@code config.shards()} files in the seeded order, from one
+     * shuffle: partition {@code s} of the train split is partition {@code s}, of validation {@code shards + s}.
+     */
+    static PrepareManifest.Splits splits(JavaRDD<byte[]> kept, PrepareConfig config, OutputDirectory out,
+                                         HadoopConf conf) {
+        int shards = config.shards();
+        long seed = config.seed();
+        double fraction = config.validationFraction();
+        String dir = out.temp().toString();
+        List<long[]> written = kept
+                .mapToPair(b -> {
+                    long id = OutcomeCodec.sampleId(b);
+                    int split = ValidationSplit.isValidation(OutcomeCodec.pageId(b), fraction) ? 1 : 0;
+                    return new Tuple2<>(new ShardOrder.Key(StableHash.mix(seed, id), id, split), b);
+                })
+                .repartitionAndSortWithinPartitions(new ShardOrder.Partitioner(shards, 2))
+                .mapPartitions((Iterator<Tuple2<ShardOrder.Key, byte[]>> it) -> {
+                    int partition = TaskContext.getPartitionId();
+                    Path file = new Path(new Path(dir, SPLITS[partition / shards]),
+                            ShardWriter.shardName(partition % shards));
+                    Iterator<Sample> rows = new Iterator<>() {
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        public Sample next() {
+                            return (Sample) OutcomeCodec.decode(it.next()._2());
+                        }
+                    };
+                    long n = ShardWriter.writeSamples(conf.get(), file, attempt(), rows);
+                    return List.of(new long[]{partition, n}).iterator();
+                }).collect();
+        long[] samples = new long[2];
+        for (long[] w : written) {
+            samples[(int) w[0] / shards] += w[1];
+        }
+        return new PrepareManifest.Splits(split(SPLITS[0], samples[0], shards), split(SPLITS[1], samples[1], shards));
+    }
+
+    private static PrepareManifest.Split split(String name, long samples, int shards) {
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            files.add(name + "/" + ShardWriter.shardName(i));
+        }
+        return new PrepareManifest.Split(samples, files);
+    }
+
+    /** A name unique to this task attempt, for the temporary file a shard is written to. */
+    private static String attempt() {
+        TaskContext tc = TaskContext.get();
+        return tc == null ? "driver" : tc.stageAttemptNumber() + "-" + tc.attemptNumber() + "-" + tc.taskAttemptId();
+    }
+}

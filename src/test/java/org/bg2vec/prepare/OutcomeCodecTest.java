@@ -1,0 +1,43 @@
+package org.bg2vec.prepare;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The job's wire form of outcomes round-trips every field, and its key accessors read the encoded bytes. */
+class OutcomeCodecTest {
+
+    @Test
+    void samplesRoundTripAndExposeTheirKeys() {
+        Sample s = new Sample(SampleIds.of(3_000_000_123L, 2), 3_000_000_123L, "Рила", "Рила е планина.",
+                "Рила е планина. 😀 Най-високата\nв България.", new int[]{1, 0, 127, 128, 16_383, 16_384, 37_999});
+        byte[] b = OutcomeCodec.encode(s);
+        assertEquals(OutcomeCodec.SAMPLE, OutcomeCodec.kind(b));
+        Sample back = (Sample) OutcomeCodec.decode(b);
+        assertEquals(s.sampleId(), back.sampleId());
+        assertEquals(s.pageId(), back.pageId());
+        assertEquals(s.title(), back.title());
+        assertEquals(s.lead(), back.lead());
+        assertEquals(s.text(), back.text());
+        assertArrayEquals(s.ids(), back.ids());
+        assertEquals(s.sampleId(), OutcomeCodec.sampleId(b));
+        assertEquals(s.pageId(), OutcomeCodec.pageId(b));
+        assertEquals(Dedup.textKey(s), OutcomeCodec.textKey(b));
+    }
+
+    @Test
+    void rejectsWithMissingFieldsAndCountsRoundTrip() {
+        Reject unreadable = new Reject(null, null, "file:/d.xml", Reasons.MALFORMED_XML, "byte 12: bad");
+        assertEquals(unreadable, OutcomeCodec.decode(OutcomeCodec.encode(unreadable)));
+        Reject full = new Reject(0L, "", "s", Reasons.BAD_ROW, "");
+        assertEquals(full, OutcomeCodec.decode(OutcomeCodec.encode(full)));
+        Map<String, Long> counts = new TreeMap<>(Map.of(ReasonCounts.RECORDS_READ, 5_000_000_000L,
+                Reasons.REDIRECT, 0L, ReasonCounts.inputKey(3), 7L));
+        CountsOutcome c = (CountsOutcome) OutcomeCodec.decode(OutcomeCodec.encode(new CountsOutcome(counts)));
+        assertEquals(counts, c.counts());
+    }
+}
