@@ -169,6 +169,83 @@ public final class MistralEncoder implements TrainableEncoder {
     }
 
     /**
+     * With {@link EncoderOptions#recomputeLayers()} (llm2vec's {@code gradient_checkpointing}) the gradient
+     * forward keeps only each decoder layer's input, and backward recomputes one layer at a time:
+     * <ol>
+     * <li>without grad, run the layers and keep each layer's input x_i (and the last output x_N);</li>
+     * <li>with grad, from x_N as a leaf: final norm, pooling, back-propagate {@code embeddingGradient}:
+     *     the gradient g_N of x_N;</li>
+     * <li>for i = N-1 … 0: with grad, recompute layer i from x_i (a leaf requiring grad, except x_0) with the
+     *     same dropout keys, back-propagate g_{i+1} from its output into the LoRA parameters and x_i, take
+     *     g_i = x_i.grad, and free layer i's graph and x_i.</li>
+     * </ol>
+     * Every value is the one the whole-graph backward computes, accumulated in the same order, so the LoRA
+     * gradients are bit-identical; memory for activations is the N+1 layer inputs plus one layer's graph.
+     * Without the option this is the default: embed with grad and back-propagate.
+     */
+    @Override
+    public void backwardFromEmbeddings(NDManager m, TokenizedBatch batch, long dropoutSeed, NDArray embeddingGradient) {
+        if (!options.recomputeLayers()) {
+            TrainableEncoder.super.backwardFromEmbeddings(m, batch, dropoutSeed, embeddingGradient);
+            return;
+        }
+        int layers = config.numHiddenLayers();
+        try (NDManager sub = m.newSubManager(options.device())) {
+            NDArray[] inputs = new NDArray[layers + 1];
+            Pass pass;
+            try (Autograd.Scope off = Autograd.gradMode(false)) {
+                pass = begin(sub, batch, true, dropoutSeed);
+                inputs[0] = pass.embeddings();
+                for (int layer = 0; layer < layers; layer++) {
+                    inputs[layer + 1] = decoderLayer(pass, layer, inputs[layer], true, null, null);
+                }
+            }
+            NDArray upstream = headGradient(pass, batch, inputs[layers], embeddingGradient);
+            inputs[layers].close();
+            for (int layer = layers - 1; layer >= 0; layer--) {
+                upstream = layerGradient(pass, layer, inputs[layer], upstream, layer > 0);
+                inputs[layer].close();
+            }
+        }
+    }
+
+    /** Gradient of the pooled embeddings' loss w.r.t. the last layer's output {@code last} (final norm + pooling). */
+    private NDArray headGradient(Pass pass, TokenizedBatch batch, NDArray last, NDArray embeddingGradient) {
+        try (NDManager scope = pass.sub().newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
+            scope.tempAttachAll(last);
+            Autograd.requireGrad(last);
+            NDArray pooled = options.pooling().pool(rmsNorm(last, weights.get("norm.weight")), batch,
+                    config.bosTokenId());
+            Autograd.backward(pooled, embeddingGradient);
+            return inputGradient(pass, last);
+        }
+    }
+
+    /**
+     * Recomputes layer {@code layer} from {@code input} with grad and back-propagates {@code outputGradient}
+     * (closed here); returns the gradient of {@code input}, or null when {@code wantInputGradient} is false.
+     */
+    private NDArray layerGradient(Pass pass, int layer, NDArray input, NDArray outputGradient,
+                                  boolean wantInputGradient) {
+        try (Autograd.Scope on = Autograd.gradMode(true)) {
+            if (wantInputGradient) {
+                Autograd.requireGrad(input);
+            }
+            NDArray out = decoderLayer(pass, layer, input, true, null, null);
+            Autograd.backward(out, outputGradient);
+            out.close();
+            outputGradient.close();
+            return wantInputGradient ? inputGradient(pass, input) : null;
+        }
+    }
+
+    private static NDArray inputGradient(Pass pass, NDArray leaf) {
+        NDArray g = Autograd.gradient(leaf);
+        g.attach(pass.sub());
+        return g;
+    }
+
+    /**
      * What every layer of one forward call shares: the call's manager, the token embeddings (layer 0's
      * input), the attention bias, the RoPE tables, and the dropout settings.
      */

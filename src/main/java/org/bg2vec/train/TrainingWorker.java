@@ -27,7 +27,8 @@ import java.util.List;
  * into it; a new trainable LoRA ({@code lora_r}, {@code lora_alpha}, {@code lora_dropout} on q, k, v,
  * o, gate, up, down) is initialised from {@code seed}, so every worker starts from the same weights.
  * Attention is bidirectional when {@code bidirectional} is true, with {@code simcse_dropout} on the
- * attention probabilities in training; embeddings pool by {@code pooling_mode}. The loss is llm2vec's
+ * attention probabilities in training; embeddings pool by {@code pooling_mode}; {@code gradient_checkpointing}
+ * recomputes one layer at a time in backward. The loss is llm2vec's
  * {@code HardNegativeNLLLoss} with {@code loss_scale}. The model is always closed.
  */
 public final class TrainingWorker {
@@ -82,7 +83,7 @@ public final class TrainingWorker {
         Device device = cudaDevice >= 0 ? Device.gpu(cudaDevice) : gpu ? Device.gpu() : Device.cpu();
         DataType type = fp16 && gpu ? DataType.FLOAT16 : DataType.FLOAT32;
         return new EncoderOptions(device, type, Pooling.parse(config.poolingMode()), !config.bidirectional(),
-                config.simcseDropout());
+                config.simcseDropout(), config.gradientCheckpointing());
     }
 
     /** The encoder of {@code config} with its MNTP adapter merged and a fresh trainable LoRA attached. */
