@@ -148,7 +148,8 @@ public final class MistralEncoder implements TrainableEncoder {
         NDManager sub = m.newSubManager();
         try {
             NDArray hidden = lastHiddenState(sub, batch, training, dropoutSeed, null);
-            NDArray pooled = options.pooling().pool(hidden, batch, config.bosTokenId());
+            NDArray pooled = scoped(hidden, h -> options.pooling().pool(h, batch, config.bosTokenId()));
+            hidden.close();
             pooled.attach(m);
             return pooled;
         } finally {
@@ -263,10 +264,11 @@ public final class MistralEncoder implements TrainableEncoder {
         double attnDropout = training ? Objects.requireNonNullElse(options.attentionDropout(),
                 config.attentionDropout()) : 0.0;
         NDArray ids = Tensors.owned(sub, batch.inputIds(), new Shape((long) b * l));
-        NDArray x = weights.get("embed_tokens.weight").get(ids);
-        x.attach(sub);
-        return new Pass(sub, x.reshape(b, l, config.hiddenSize()), attentionBias(sub, batch), ropeTables(sub, l),
-                training, attnDropout, dropoutSeed);
+        NDArray flat = weights.get("embed_tokens.weight").get(ids);
+        flat.attach(sub);
+        NDArray x = flat.reshape(b, l, config.hiddenSize());
+        flat.close();
+        return new Pass(sub, x, attentionBias(sub, batch), ropeTables(sub, l), training, attnDropout, dropoutSeed);
     }
 
     /** {@code last_hidden_state} [B, L, hidden] in the compute type, attached to {@code m}. */
@@ -281,7 +283,8 @@ public final class MistralEncoder implements TrainableEncoder {
                 x = decoderLayer(pass, layer, x, false, trace, m);
             }
             record(trace, x, m);
-            NDArray out = rmsNorm(x, weights.get("norm.weight"));
+            NDArray out = scoped(x, last -> rmsNorm(last, weights.get("norm.weight")));
+            x.close();
             out.attach(m);
             return out;
         } finally {
@@ -358,11 +361,20 @@ public final class MistralEncoder implements TrainableEncoder {
         return project(pass, context, p + "o_proj");
     }
 
+    /** Handles are closed as soon as they are used: without grad nothing of the block outlives its use. */
     private NDArray mlp(Pass pass, NDArray h, String p) {
         NDArray gate = project(pass, h, p + "gate_proj");
         NDArray up = project(pass, h, p + "up_proj");
-        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()); // silu
-        return project(pass, act.mul(up), p + "down_proj");
+        NDArray sigmoid = gate.getNDArrayInternal().sigmoid();
+        NDArray act = gate.mul(sigmoid); // silu
+        gate.close();
+        sigmoid.close();
+        NDArray product = act.mul(up);
+        act.close();
+        up.close();
+        NDArray out = project(pass, product, p + "down_proj");
+        product.close();
+        return out;
     }
 
     /**
@@ -385,9 +397,11 @@ public final class MistralEncoder implements TrainableEncoder {
 
     /** RMSNorm as transformers computes it: normalise in float32, cast back, then multiply by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray x32 = Casts.to(x, DataType.FLOAT32);
-        NDArray rms = Tensors.add(x32.square().mean(new int[]{-1}, true), (float) config.rmsNormEps()).sqrt();
-        return Casts.to(x32.div(rms), x.getDataType()).mul(weight);
+        return scoped(x, in -> {
+            NDArray x32 = Casts.to(in, DataType.FLOAT32);
+            NDArray rms = Tensors.add(x32.square().mean(new int[]{-1}, true), (float) config.rmsNormEps()).sqrt();
+            return Casts.to(x32.div(rms), in.getDataType()).mul(weight);
+        });
     }
 
     /** Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal). */
