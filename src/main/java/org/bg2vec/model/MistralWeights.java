@@ -171,7 +171,7 @@ public final class MistralWeights {
     }
 
     /** Elements of W merged at once (a block of whole rows). */
-    static final long MERGE_CHUNK = 1L << 22;
+    public static final long MERGE_CHUNK = 1L << 22;
 
     /** {@code w += scaling · b·a} in place, about {@code chunkElements} elements of w at a time. */
     static void mergeInPlace(NDArray w, NDArray a, NDArray b, float scaling, long chunkElements) {
