@@ -3,7 +3,6 @@ package org.bg2vec.cli;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.io.ByteSize;
 import org.bg2vec.model.MistralConfig;
-import org.bg2vec.plan.MemoryPlanner;
 import org.bg2vec.plan.PlanInputs;
 import org.bg2vec.plan.PlanReport;
 import org.bg2vec.plan.PlanRequest;
@@ -78,7 +77,9 @@ public final class PlanCommand implements Callable<Integer> {
             if (micro < 1) {
                 throw new IllegalArgumentException("--micro-batch must be >= 1, got " + micro);
             }
-            PlanRequest request = PlanRequest.of(c, model, micro, mntpParameters(c, model, hadoop), gpu);
+            long mntp = PlanInputs.mntpParameters(c, model, hadoop,
+                    why -> spec.commandLine().getErr().println("bg2vec plan: " + why));
+            PlanRequest request = PlanRequest.of(c, model, micro, mntp, gpu);
             out.print(PlanReport.format(request, capacities(c)));
             if (c.autoMicroBatch() && microBatch == null) {
                 out.println("(the config's micro_batch_size is \"auto\": the table shows micro-batch 1)");
@@ -95,21 +96,6 @@ public final class PlanCommand implements Callable<Integer> {
             throw new IllegalArgumentException("model_name_or_path is not set: give --model-config config.json");
         }
         return c.modelNameOrPath();
-    }
-
-    /** The MNTP adapter's values: from its adapter_config.json, else assumed of rank lora_r on all projections. */
-    private long mntpParameters(TrainConfig c, MistralConfig model, Configuration hadoop) {
-        String adapter = c.peftModelNameOrPath();
-        if (adapter == null || adapter.isBlank()) {
-            return 0;
-        }
-        try {
-            return PlanInputs.adapterParameters(adapter, model, hadoop);
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("bg2vec plan: " + e.getMessage() + "; assuming an MNTP adapter of r "
-                    + c.loraR() + " on every projection");
-            return MemoryPlanner.loraParameters(model, c.loraR());
-        }
     }
 
     private List<Long> capacities(TrainConfig c) {

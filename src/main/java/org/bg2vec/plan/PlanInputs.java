@@ -9,8 +9,10 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralConfig;
+import org.bg2vec.train.TrainConfig;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -32,6 +34,25 @@ public final class PlanInputs {
     public static long adapterParameters(String adapterDir, MistralConfig model, Configuration hadoop)
             throws IOException {
         return MemoryPlanner.loraParameters(model, read(adapterDir, LoraConfig.FILE, hadoop, LoraConfig::fromJson));
+    }
+
+    /**
+     * The values of {@code config}'s MNTP adapter ({@code peft_model_name_or_path}; 0 without one), from its
+     * {@code adapter_config.json}; if that cannot be read, an adapter of rank {@code lora_r} on every projection
+     * is assumed and {@code warn} is told why.
+     */
+    public static long mntpParameters(TrainConfig config, MistralConfig model, Configuration hadoop,
+                                      Consumer<String> warn) {
+        String adapter = config.peftModelNameOrPath();
+        if (adapter == null || adapter.isBlank()) {
+            return 0;
+        }
+        try {
+            return adapterParameters(adapter, model, hadoop);
+        } catch (IOException | IllegalArgumentException e) {
+            warn.accept(e.getMessage() + "; assuming an MNTP adapter of r " + config.loraR() + " on every projection");
+            return MemoryPlanner.loraParameters(model, config.loraR());
+        }
     }
 
     /** The total memory of the first GPU this process sees, or null when it sees none. */

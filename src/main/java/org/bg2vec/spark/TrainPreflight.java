@@ -128,7 +128,8 @@ public final class TrainPreflight {
         if (capacity == null) {
             return skip(config, auto, "set gpu_memory (e.g. \"40GiB\") to check the plan before a GPU is held");
         }
-        PlanRequest base = PlanRequest.of(config, model, 1, mntpParameters(config, model, hadoop), gpu);
+        long mntp = PlanInputs.mntpParameters(config, model, hadoop, why -> LOG.warn("memory plan: {}", why));
+        PlanRequest base = PlanRequest.of(config, model, 1, mntp, gpu);
         boolean recompute = config.gradientCheckpointing();
         if (auto) {
             int b = MemoryPlanner.autoMicroBatch(base, recompute, capacity);
@@ -156,20 +157,6 @@ public final class TrainPreflight {
         }
         LOG.warn("memory plan not checked: {}", why);
         return config;
-    }
-
-    private static long mntpParameters(TrainConfig config, MistralConfig model, Configuration hadoop) {
-        String adapter = config.peftModelNameOrPath();
-        if (adapter == null || adapter.isBlank()) {
-            return 0;
-        }
-        try {
-            return PlanInputs.adapterParameters(adapter, model, hadoop);
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("memory plan: {}; assuming an MNTP adapter of r {} on every projection", e.getMessage(),
-                    config.loraR());
-            return MemoryPlanner.loraParameters(model, config.loraR());
-        }
     }
 
     private static String doesNotFit(PlanRequest r, boolean recompute, long capacity, String what) {
