@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 PrepareCommand.class,
                 TrainCommand.class,
+                PlanCommand.class,
                 EncodeCommand.class,
                 EvaluateCommand.class,
                 InitModelCommand.class,

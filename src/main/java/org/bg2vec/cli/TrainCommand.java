@@ -75,6 +75,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The config file with the command-line overrides applied, validated. */
     TrainConfig trainConfig() throws IOException {
+        return readConfig(config, overrides, workers, resume);
+    }
+
+    /** {@code config} with {@code --set} overrides, {@code --workers} and {@code --[no-]resume} applied, validated. */
+    static TrainConfig readConfig(Path config, Map<String, String> overrides, Integer workers, Boolean resume)
+            throws IOException {
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("config file " + config + " does not exist");
         }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * The tensors of a Hugging Face checkpoint directory: either one {@code model.safetensors} or the
  * shards listed in {@code model.safetensors.index.json} ({@code weight_map}: tensor name → shard file).
- * Shards are opened lazily and memory-mapped window by window (see {@link SafetensorsFile}).
+ * Shards are opened lazily and memory-mapped window by window (see {@link SafetensorsFile}); they share one
+ * staging buffer, so reading N shards holds one window of native memory, not N.
  */
 public final class Checkpoint implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class Checkpoint implements AutoCloseable {
     private final Path dir;
     private final Map<String, Path> shardOf;
     private final Map<Path, SafetensorsFile> open = new LinkedHashMap<>();
+    private final SafetensorsFile.Staging staging = new SafetensorsFile.Staging();
 
     private Checkpoint(Path dir, Map<String, Path> shardOf) {
         this.dir = dir;
@@ -92,7 +94,7 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /** Reads {@code name} as {@code target} (see {@link SafetensorsFile#read}). */
-    public NDArray read(NDManager manager, String name, DataType target) {
+    public synchronized NDArray read(NDManager manager, String name, DataType target) {
         return file(name).read(manager, name, target);
     }
 
@@ -101,7 +103,7 @@ public final class Checkpoint implements AutoCloseable {
         if (p == null) {
             throw new SafetensorsException(dir + ": checkpoint has no tensor '" + name + "'");
         }
-        SafetensorsFile f = open.computeIfAbsent(p, SafetensorsFile::open);
+        SafetensorsFile f = open.computeIfAbsent(p, file -> SafetensorsFile.open(file, staging));
         if (!f.tensors().containsKey(name)) {
             throw new SafetensorsException(INDEX_FILE + " in " + dir + " maps '" + name + "' to " + p.getFileName()
                     + ", but that shard does not contain it");
@@ -113,5 +115,6 @@ public final class Checkpoint implements AutoCloseable {
     public synchronized void close() {
         open.values().forEach(SafetensorsFile::close);
         open.clear();
+        staging.release();
     }
 }

@@ -3,8 +3,9 @@ package org.bg2vec.format;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * The safetensors element types this project reads and writes. BF16 is read only, and always converted
- * while reading: DJL 0.36 aborts the JVM on any bfloat16 NDArray, so none is ever created.
+ * The safetensors element types this project reads and writes. BF16 is always converted while reading and
+ * written from float values ({@link BFloat16}): DJL 0.36 aborts the JVM on any bfloat16 NDArray, so none is
+ * ever created.
  */
 public enum SafetensorsDType {
     F64(8, DataType.FLOAT64),

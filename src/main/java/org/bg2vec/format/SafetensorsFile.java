@@ -33,7 +33,8 @@ import java.util.Map;
  * NDArray ever exists. The header is validated as the reference implementation does: offsets
  * contiguous from 0, sizes equal to element count × dtype size, data section fully indexed.
  *
- * <p>Not thread-safe (one staging buffer per file); {@link #read} is synchronized.
+ * <p>Not thread-safe (one staging buffer per file, or one shared by the shards of a {@link Checkpoint}, which
+ * reads them one at a time); {@link #read} is synchronized.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
@@ -48,16 +49,39 @@ public final class SafetensorsFile implements AutoCloseable {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
     private final int chunkBytes;
-    private ByteBuffer staging;
+    private final Staging staging;
+    private final boolean ownsStaging;
+
+    /**
+     * The direct buffer tensors are staged in on their way to torch (at most one window), growable. One per
+     * file, or one shared by the files of a checkpoint so that N shards do not hold N windows.
+     */
+    static final class Staging {
+        private ByteBuffer buffer;
+
+        ByteBuffer get(int bytes, int chunkBytes) {
+            if (buffer == null || buffer.capacity() < bytes) {
+                buffer = ByteBuffer.allocateDirect(Math.max(bytes, Math.min(chunkBytes, 1 << 20)))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return buffer;
+        }
+
+        void release() {
+            buffer = null;
+        }
+    }
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
-                            Map<String, String> metadata, int chunkBytes) {
+                            Map<String, String> metadata, int chunkBytes, Staging staging, boolean ownsStaging) {
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
         this.tensors = tensors;
         this.metadata = metadata;
         this.chunkBytes = chunkBytes;
+        this.staging = staging;
+        this.ownsStaging = ownsStaging;
     }
 
     /** Opens and validates {@code path}; close it when done. */
@@ -67,6 +91,15 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** As {@link #open(Path)} with a custom copy window (tests use tiny windows to exercise chunking). */
     public static SafetensorsFile open(Path path, int chunkBytes) {
+        return open(path, chunkBytes, null);
+    }
+
+    /** As {@link #open(Path)}, staging through {@code shared} (null: a buffer of its own). */
+    static SafetensorsFile open(Path path, Staging shared) {
+        return open(path, DEFAULT_CHUNK_BYTES, shared);
+    }
+
+    private static SafetensorsFile open(Path path, int chunkBytes, Staging shared) {
         if (chunkBytes < 16) {
             throw new IllegalArgumentException("chunkBytes must be >= 16");
         }
@@ -96,7 +129,8 @@ public final class SafetensorsFile implements AutoCloseable {
             long dataLen = size - 8 - headerLen;
             validateOffsets(infos, dataLen, path);
             return new SafetensorsFile(path, ch, 8 + headerLen, Collections.unmodifiableMap(infos),
-                    Collections.unmodifiableMap(meta), chunkBytes);
+                    Collections.unmodifiableMap(meta), chunkBytes, shared == null ? new Staging() : shared,
+                    shared == null);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new SafetensorsException("cannot read safetensors file " + path + ": " + e.getMessage(), e);
@@ -276,11 +310,7 @@ public final class SafetensorsFile implements AutoCloseable {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new UnsupportedOperationException("safetensors reading needs a little-endian platform");
         }
-        if (staging == null || staging.capacity() < bytes) {
-            staging = ByteBuffer.allocateDirect(Math.max(bytes, Math.min(chunkBytes, 1 << 20)))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-        }
-        return staging;
+        return staging.get(bytes, chunkBytes);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path path) throws IOException {
@@ -302,7 +332,9 @@ public final class SafetensorsFile implements AutoCloseable {
 
     @Override
     public void close() {
-        staging = null;
+        if (ownsStaging) {
+            staging.release();
+        }
         closeQuietly(channel);
     }
 }

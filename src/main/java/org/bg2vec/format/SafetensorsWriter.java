@@ -20,12 +20,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes safetensors files the way the reference serializer does: tensors ordered by descending dtype
  * size, then by name; a compact JSON header with {@code "__metadata__"} first, padded with spaces to a
  * multiple of 8 bytes; little-endian data. The file is written to a temporary sibling and moved into
- * place, so a crash never leaves a half-written file under the final name.
+ * place, so a crash never leaves a half-written file under the final name. A tensor's bytes may be produced
+ * only when the writer reaches it ({@link #lazy}), so files larger than the heap are written one tensor at a time.
  */
 public final class SafetensorsWriter {
 
@@ -34,23 +36,35 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
+    /** A tensor to write: its header fields, and its raw little-endian bytes when the writer asks for them. */
+    public interface Tensor {
+        String name();
+
+        SafetensorsDType dtype();
+
+        long[] shape();
+
+        /** The bytes (position to limit), exactly {@link #byteSize()} of them. */
+        ByteBuffer bytes();
+
+        /** Element count × element size. */
+        default long byteSize() {
+            return SafetensorsWriter.byteSize(name(), dtype(), shape());
+        }
+    }
+
     /**
      * One tensor to write: raw little-endian bytes (position 0 to limit) of {@code dtype} elements.
      */
-    public record Entry(String name, SafetensorsDType dtype, long[] shape, ByteBuffer data) {
+    public record Entry(String name, SafetensorsDType dtype, long[] shape, ByteBuffer data) implements Tensor {
         public Entry {
-            long n = 1;
-            for (long d : shape) {
-                if (d < 0) {
-                    throw new IllegalArgumentException(name + ": negative dimension");
-                }
-                n = Math.multiplyExact(n, d);
-            }
-            if (Math.multiplyExact(n, dtype.bytes()) != data.remaining()) {
-                throw new IllegalArgumentException(name + ": " + data.remaining() + " bytes for " + n + " "
-                        + dtype + " elements");
-            }
             shape = shape.clone();
+            checkSize(name, dtype, shape, data);
+        }
+
+        @Override
+        public ByteBuffer bytes() {
+            return data.duplicate();
         }
 
         /** The array's current values (copied to the heap; float32, float16, float64, int64 or int32). */
@@ -67,6 +81,53 @@ public final class SafetensorsWriter {
         }
     }
 
+    /** A tensor whose bytes {@code data} produces only when the writer reaches it. */
+    public static Tensor lazy(String name, SafetensorsDType dtype, long[] shape, Supplier<ByteBuffer> data) {
+        long[] dims = shape.clone();
+        return new Tensor() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public SafetensorsDType dtype() {
+                return dtype;
+            }
+
+            @Override
+            public long[] shape() {
+                return dims.clone();
+            }
+
+            @Override
+            public ByteBuffer bytes() {
+                ByteBuffer b = data.get();
+                checkSize(name, dtype, dims, b);
+                return b;
+            }
+        };
+    }
+
+    private static long byteSize(String name, SafetensorsDType dtype, long[] shape) {
+        long n = dtype.bytes();
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(name + ": negative dimension");
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    private static void checkSize(String name, SafetensorsDType dtype, long[] shape, ByteBuffer data) {
+        long bytes = byteSize(name, dtype, shape);
+        if (bytes != data.remaining()) {
+            throw new IllegalArgumentException(name + ": " + data.remaining() + " bytes for " + bytes / dtype.bytes()
+                    + " " + dtype + " elements");
+        }
+    }
+
     /** Writes {@code arrays} (name → array) with metadata {"format": "pt"}. */
     public static void write(Path file, Map<String, NDArray> arrays) throws IOException {
         List<Entry> entries = new ArrayList<>();
@@ -75,16 +136,17 @@ public final class SafetensorsWriter {
     }
 
     /** Writes {@code entries} with the given {@code __metadata__} (omitted when empty). */
-    public static void write(Path file, List<Entry> entries, Map<String, String> metadata) throws IOException {
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingInt((Entry e) -> -e.dtype().bytes()).thenComparing(Entry::name));
+    public static void write(Path file, List<? extends Tensor> entries, Map<String, String> metadata)
+            throws IOException {
+        List<Tensor> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingInt((Tensor e) -> -e.dtype().bytes()).thenComparing(Tensor::name));
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
             new LinkedHashMap<>(metadata).forEach(meta::put);
         }
         long offset = 0;
-        for (Entry e : sorted) {
+        for (Tensor e : sorted) {
             if (header.has(e.name())) {
                 throw new IllegalArgumentException("duplicate tensor name " + e.name());
             }
@@ -94,7 +156,7 @@ public final class SafetensorsWriter {
             for (long d : e.shape()) {
                 shape.add(d);
             }
-            long end = offset + e.data().remaining();
+            long end = offset + e.byteSize();
             t.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
@@ -112,8 +174,8 @@ public final class SafetensorsWriter {
         try {
             try (OutputStream os = Files.newOutputStream(tmp); WritableByteChannel ch = Channels.newChannel(os)) {
                 writeAll(ch, head);
-                for (Entry e : sorted) {
-                    writeAll(ch, e.data().duplicate());
+                for (Tensor e : sorted) {
+                    writeAll(ch, e.bytes());
                 }
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

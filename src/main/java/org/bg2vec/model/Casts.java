@@ -1,17 +1,21 @@
 package org.bg2vec.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Element-type casts that stay on the autograd graph. DJL's {@link NDArray#toType} detaches its result
- * (gradients stop there), which would cut the float16 base / float32 LoRA path. This cast goes through
- * {@code torch.cumprod(x[..., None], dim=-1, dtype=t)}: over an axis of length 1 it is the identity, and
- * its {@code dtype} argument casts the input inside the graph.
+ * (gradients stop there), which would cut the float16 base / float32 LoRA path. This cast copies {@code x}
+ * into a new uninitialised array of the target type with an indexed assignment ({@code out[:] = x}, torch's
+ * {@code copy_}, which converts the type): autograd records it as a copy whose backward is the gradient cast
+ * back to x's type, exactly what {@code x.to(t)} does in torch, and it keeps no tensor for backward, neither
+ * the input nor the output. (A cast through an op with a dtype argument, e.g. {@code cumprod}, would keep
+ * both: 6 bytes per element of every cast activation until backward.)
  */
 public final class Casts {
+
+    private static final NDIndex ALL = new NDIndex(":");
 
     private Casts() {
     }
@@ -21,8 +25,8 @@ public final class Casts {
         if (x.getDataType() == type) {
             return x;
         }
-        NDArray column = x.expandDims(-1);
-        NDArray cast = JniUtils.cumProd((PtNDArray) column, column.getShape().dimension() - 1, type);
-        return cast.squeeze(-1);
+        NDArray out = x.getManager().create(x.getShape(), type);
+        out.set(ALL, x);
+        return out;
     }
 }

@@ -1,10 +1,13 @@
 package org.bg2vec.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 
 /**
  * Dropout whose mask is a pure function of (seed, site, element index), computed on the array's device
@@ -27,6 +30,8 @@ public final class DeterministicDropout {
     private static final long P = 1L << 31;
     private static final long SHIFT = 1L << 16;
     private static final int ROUNDS = 3;
+    /** Elements of the mask computed at once (bounds the int64 intermediates to a few tens of MB). */
+    static final int CHUNK = 1 << 18;
 
     private DeterministicDropout() {
     }
@@ -41,18 +46,26 @@ public final class DeterministicDropout {
         return h;
     }
 
-    /** {@code x} with the mask of (seed, site) applied and kept elements scaled; {@code x} itself if p == 0. */
+    /**
+     * {@code x} with the mask of (seed, site) applied and kept elements scaled; {@code x} itself if p == 0.
+     * The mask is multiplied in as a BOOLEAN array (promoted to x's type inside the product, the same values as
+     * a 0/1 float mask), so what autograd keeps for backward is 1 byte per element, not 4.
+     */
     public static NDArray apply(NDArray x, double p, long seed, long site) {
         if (p <= 0) {
             return x;
         }
-        NDArray keep = keepMask(x.getManager(), x.size(), p, seed, site).reshape(x.getShape());
-        return Tensors.mul(x.mul(keep.toType(x.getDataType(), false)), (float) (1.0 / (1.0 - p)));
+        NDArray flat = keepMask(x.getManager(), x.size(), p, seed, site);
+        NDArray keep = then(flat, f -> f.reshape(x.getShape()));
+        NDArray masked = then(keep, k -> x.mul(k));
+        return then(masked, m -> Tensors.mul(m, (float) (1.0 / (1.0 - p))));
     }
 
     /**
      * The keep mask as a flat BOOLEAN array of {@code n} elements on {@code manager}'s device
-     * (true = kept). Public so its statistics can be tested.
+     * (true = kept). Public so its statistics can be tested. Computed {@link #CHUNK} elements at a time, each
+     * int64 intermediate freed as soon as it is used, so the transient memory is a few tens of MB whatever
+     * {@code n} is (the values do not depend on the chunking: each element is a function of its index).
      */
     public static NDArray keepMask(NDManager manager, long n, double p, long seed, long site) {
         if (n >= Integer.MAX_VALUE) {
@@ -62,20 +75,61 @@ public final class DeterministicDropout {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
         long key = (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
-        NDArray y = manager.arange(0, (int) n, 1, DataType.INT64).mul(key).mod(P); // the only integer division
-        NDArray z = y.add(key);
-        NDArray x = y;
-        for (int r = 0; r < ROUNDS; r++) {
-            // t < 2^62 + 2^32; float64(t) rounds to nearest (IEEE, same on every device), the rest is exact
-            NDArray t = x.mul(x).add(r % 2 == 0 ? y : z).toType(DataType.FLOAT64, false);
-            NDArray shifted = t.div((double) SHIFT).floor();                                   // < 2^47, exact
-            NDArray reduced = shifted.sub(shifted.div((double) P).floor().mul((double) P));   // mod 2^31, exact
-            x = reduced.toType(DataType.INT64, false);
-        }
-        x = x.add(y);                                  // < 2^32
-        x = x.sub(x.gte(P).toType(DataType.INT64, false).mul(P)); // mod 2^31
         long threshold = Math.round(p * (1 << 24)) << 7;
-        return x.gte(threshold);
+        if (n <= CHUNK) {
+            return chunk(manager, 0, (int) n, key, threshold);
+        }
+        NDList parts = new NDList();
+        try (NDManager scratch = manager.newSubManager()) {
+            for (long start = 0; start < n; start += CHUNK) {
+                parts.add(chunk(scratch, start, (int) Math.min(CHUNK, n - start), key, threshold));
+            }
+            NDArray mask = NDArrays.concat(parts);
+            mask.attach(manager);
+            return mask;
+        }
+    }
+
+    /** Elements [start, start + count) of the mask, on {@code manager}; intermediates are closed as they go. */
+    private static NDArray chunk(NDManager manager, long start, int count, long key, long threshold) {
+        try (NDManager scratch = manager.newSubManager()) {
+            // arange over [0, count) (exact in float32, which DJL passes) shifted by start in int64
+            NDArray index = then(scratch.arange(0, count, 1, DataType.INT64), i -> i.add(start));
+            NDArray y = then(then(index, i -> i.mul(key)), v -> v.mod(P)); // the only integer division
+            NDArray z = y.add(key);
+            NDArray x = y;
+            for (int r = 0; r < ROUNDS; r++) {
+                NDArray w = r % 2 == 0 ? y : z;
+                NDArray previous = x;
+                // t < 2^62 + 2^32; float64(t) rounds to nearest (IEEE, same on every device), the rest is exact
+                NDArray t = then(then(x.mul(x), v -> v.add(w)), v -> v.toType(DataType.FLOAT64, false));
+                NDArray shifted = then(then(t, v -> v.div((double) SHIFT)), NDArray::floor);          // < 2^47, exact
+                NDArray wraps = then(then(shifted.div((double) P), NDArray::floor), v -> v.mul((double) P));
+                NDArray reduced = then(shifted, v -> v.sub(wraps));                                     // mod 2^31, exact
+                wraps.close();
+                x = then(reduced, v -> v.toType(DataType.INT64, false));
+                if (previous != y) {
+                    previous.close();
+                }
+            }
+            NDArray sum = x.add(y);                        // < 2^32
+            x.close();
+            NDArray over = then(sum.gte(P), v -> v.toType(DataType.INT64, false));
+            NDArray wrapped = then(then(over, v -> v.mul(P)), v -> sum.sub(v));    // mod 2^31
+            NDArray keep = then(wrapped, v -> v.gte(threshold));
+            keep.attach(manager);
+            return keep;
+        }
+    }
+
+    /**
+     * {@code op(in)}, closing the handle {@code in} (an intermediate nobody else uses; if autograd saved it,
+     * libtorch keeps the tensor by reference).
+     */
+    private static NDArray then(NDArray in, UnaryOperator<NDArray> op) {
+        NDArray out = op.apply(in);
+        in.close();
+        return out;
     }
 
     private static long splitMix(long z) {

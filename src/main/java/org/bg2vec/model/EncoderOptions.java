@@ -14,9 +14,18 @@ import ai.djl.ndarray.types.DataType;
  * @param causal           false (LLM2Vec, bidirectional) or true (the original decoder, for comparison)
  * @param attentionDropout attention-probability dropout in training; null takes the config's
  *                         {@code attention_dropout}
+ * @param recomputeLayers  per-layer recomputation in {@link MistralEncoder#backwardFromEmbeddings} (llm2vec's
+ *                         {@code gradient_checkpointing}): keep only each layer's input during the gradient
+ *                         forward and recompute one layer at a time in backward (same gradients, less memory)
  */
 public record EncoderOptions(Device device, DataType computeType, Pooling pooling, boolean causal,
-                             Double attentionDropout) {
+                             Double attentionDropout, boolean recomputeLayers) {
+
+    /** Options without recomputation. */
+    public EncoderOptions(Device device, DataType computeType, Pooling pooling, boolean causal,
+                          Double attentionDropout) {
+        this(device, computeType, pooling, causal, attentionDropout, false);
+    }
 
     public EncoderOptions {
         if (computeType != DataType.FLOAT32 && computeType != DataType.FLOAT16) {
@@ -39,18 +48,22 @@ public record EncoderOptions(Device device, DataType computeType, Pooling poolin
     }
 
     public EncoderOptions withComputeType(DataType t) {
-        return new EncoderOptions(device, t, pooling, causal, attentionDropout);
+        return new EncoderOptions(device, t, pooling, causal, attentionDropout, recomputeLayers);
     }
 
     public EncoderOptions withPooling(Pooling p) {
-        return new EncoderOptions(device, computeType, p, causal, attentionDropout);
+        return new EncoderOptions(device, computeType, p, causal, attentionDropout, recomputeLayers);
     }
 
     public EncoderOptions withCausal(boolean c) {
-        return new EncoderOptions(device, computeType, pooling, c, attentionDropout);
+        return new EncoderOptions(device, computeType, pooling, c, attentionDropout, recomputeLayers);
     }
 
     public EncoderOptions withAttentionDropout(Double p) {
-        return new EncoderOptions(device, computeType, pooling, causal, p);
+        return new EncoderOptions(device, computeType, pooling, causal, p, recomputeLayers);
+    }
+
+    public EncoderOptions withRecomputeLayers(boolean r) {
+        return new EncoderOptions(device, computeType, pooling, causal, attentionDropout, r);
     }
 }

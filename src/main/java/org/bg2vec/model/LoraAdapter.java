@@ -164,17 +164,30 @@ public final class LoraAdapter implements AutoCloseable {
     /**
      * The LoRA term of {@code module} for input {@code x} ([..., in], any float type), in float32:
      * {@code scaling · B·A·dropout(x)}; dropout only when {@code training}, with a mask keyed by
-     * (dropoutSeed, module).
+     * (dropoutSeed, module). Each projection casts its input to float32 itself (as PEFT's LoRA layers do, so
+     * the input gradient is rounded per projection exactly as there), and every intermediate handle is closed
+     * as soon as it is used: what stays until backward is what autograd saved, i.e. with dropout the
+     * projection's BOOLEAN mask and its dropped float32 input, without dropout the float32 input, and the
+     * rank-r product.
      */
     public NDArray delta(String module, NDArray x, boolean training, long dropoutSeed) {
         Pair p = modules.get(module);
         NDArray in = Casts.to(x, DataType.FLOAT32);
         if (training && config.loraDropout() > 0) {
-            in = DeterministicDropout.apply(in, config.loraDropout(), dropoutSeed,
-                    DeterministicDropout.site(module + "#lora_dropout"));
+            in = closing(in, x, DeterministicDropout.apply(in, config.loraDropout(), dropoutSeed,
+                    DeterministicDropout.site(module + "#lora_dropout")));
         }
-        NDArray down = Linear.linear(in, p.a()).singletonOrThrow();
-        return Tensors.mul(Linear.linear(down, p.b()).singletonOrThrow(), (float) config.scaling());
+        NDArray down = closing(in, x, Linear.linear(in, p.a()).singletonOrThrow());
+        NDArray up = closing(down, x, Linear.linear(down, p.b()).singletonOrThrow());
+        return closing(up, x, Tensors.mul(up, (float) config.scaling()));
+    }
+
+    /** {@code result}, after closing the intermediate {@code used} unless it is the caller's input or the result. */
+    private static NDArray closing(NDArray used, NDArray input, NDArray result) {
+        if (used != input && used != result) {
+            used.close();
+        }
+        return result;
     }
 
     /** The PEFT key of a module's A or B. */

@@ -81,7 +81,8 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
         }
     }
 
-    static LoraConfig fromJson(JsonNode n) {
+    /** Parses a parsed {@code adapter_config.json}. */
+    public static LoraConfig fromJson(JsonNode n) {
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * LLM2Vec's bidirectional Mistral encoder (transformers' {@code MistralModel} with llm2vec's non-causal
@@ -147,7 +148,8 @@ public final class MistralEncoder implements TrainableEncoder {
         NDManager sub = m.newSubManager();
         try {
             NDArray hidden = lastHiddenState(sub, batch, training, dropoutSeed, null);
-            NDArray pooled = options.pooling().pool(hidden, batch, config.bosTokenId());
+            NDArray pooled = scoped(hidden, h -> options.pooling().pool(h, batch, config.bosTokenId()));
+            hidden.close();
             pooled.attach(m);
             return pooled;
         } finally {
@@ -167,9 +169,92 @@ public final class MistralEncoder implements TrainableEncoder {
         }
     }
 
-    /** {@code last_hidden_state} [B, L, hidden] in the compute type, attached to {@code m}. */
-    public NDArray lastHiddenState(NDManager m, TokenizedBatch batch, boolean training, long dropoutSeed,
-                                   ForwardTrace trace) {
+    /**
+     * With {@link EncoderOptions#recomputeLayers()} (llm2vec's {@code gradient_checkpointing}) the gradient
+     * forward keeps only each decoder layer's input, and backward recomputes one layer at a time:
+     * <ol>
+     * <li>without grad, run the layers and keep each layer's input x_i (and the last output x_N);</li>
+     * <li>with grad, from x_N as a leaf: final norm, pooling, back-propagate {@code embeddingGradient}:
+     *     the gradient g_N of x_N;</li>
+     * <li>for i = N-1 … 0: with grad, recompute layer i from x_i (a leaf requiring grad, except x_0) with the
+     *     same dropout keys, back-propagate g_{i+1} from its output into the LoRA parameters and x_i, take
+     *     g_i = x_i.grad, and free layer i's graph and x_i.</li>
+     * </ol>
+     * Every value is the one the whole-graph backward computes, accumulated in the same order, so the LoRA
+     * gradients are bit-identical; memory for activations is the N+1 layer inputs plus one layer's graph.
+     * Without the option this is the default: embed with grad and back-propagate.
+     */
+    @Override
+    public void backwardFromEmbeddings(NDManager m, TokenizedBatch batch, long dropoutSeed, NDArray embeddingGradient) {
+        if (!options.recomputeLayers()) {
+            TrainableEncoder.super.backwardFromEmbeddings(m, batch, dropoutSeed, embeddingGradient);
+            return;
+        }
+        int layers = config.numHiddenLayers();
+        try (NDManager sub = m.newSubManager(options.device())) {
+            NDArray[] inputs = new NDArray[layers + 1];
+            Pass pass;
+            try (Autograd.Scope off = Autograd.gradMode(false)) {
+                pass = begin(sub, batch, true, dropoutSeed);
+                inputs[0] = pass.embeddings();
+                for (int layer = 0; layer < layers; layer++) {
+                    inputs[layer + 1] = decoderLayer(pass, layer, inputs[layer], true, null, null);
+                }
+            }
+            NDArray upstream = headGradient(pass, batch, inputs[layers], embeddingGradient);
+            inputs[layers].close();
+            for (int layer = layers - 1; layer >= 0; layer--) {
+                upstream = layerGradient(pass, layer, inputs[layer], upstream, layer > 0);
+                inputs[layer].close();
+            }
+        }
+    }
+
+    /** Gradient of the pooled embeddings' loss w.r.t. the last layer's output {@code last} (final norm + pooling). */
+    private NDArray headGradient(Pass pass, TokenizedBatch batch, NDArray last, NDArray embeddingGradient) {
+        try (NDManager scope = pass.sub().newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
+            scope.tempAttachAll(last);
+            Autograd.requireGrad(last);
+            NDArray pooled = options.pooling().pool(rmsNorm(last, weights.get("norm.weight")), batch,
+                    config.bosTokenId());
+            Autograd.backward(pooled, embeddingGradient);
+            return inputGradient(pass, last);
+        }
+    }
+
+    /**
+     * Recomputes layer {@code layer} from {@code input} with grad and back-propagates {@code outputGradient}
+     * (closed here); returns the gradient of {@code input}, or null when {@code wantInputGradient} is false.
+     */
+    private NDArray layerGradient(Pass pass, int layer, NDArray input, NDArray outputGradient,
+                                  boolean wantInputGradient) {
+        try (Autograd.Scope on = Autograd.gradMode(true)) {
+            if (wantInputGradient) {
+                Autograd.requireGrad(input);
+            }
+            NDArray out = decoderLayer(pass, layer, input, true, null, null);
+            Autograd.backward(out, outputGradient);
+            out.close();
+            outputGradient.close();
+            return wantInputGradient ? inputGradient(pass, input) : null;
+        }
+    }
+
+    private static NDArray inputGradient(Pass pass, NDArray leaf) {
+        NDArray g = Autograd.gradient(leaf);
+        g.attach(pass.sub());
+        return g;
+    }
+
+    /**
+     * What every layer of one forward call shares: the call's manager, the token embeddings (layer 0's
+     * input), the attention bias, the RoPE tables, and the dropout settings.
+     */
+    private record Pass(NDManager sub, NDArray embeddings, NDArray mask, NDArray[] rope, boolean training,
+                        double attentionDropout, long seed) {
+    }
+
+    private Pass begin(NDManager sub, TokenizedBatch batch, boolean training, long dropoutSeed) {
         int b = batch.batchSize();
         int l = batch.length();
         if (config.slidingWindow() != null && l > config.slidingWindow()) {
@@ -178,24 +263,28 @@ public final class MistralEncoder implements TrainableEncoder {
         }
         double attnDropout = training ? Objects.requireNonNullElse(options.attentionDropout(),
                 config.attentionDropout()) : 0.0;
+        NDArray ids = Tensors.owned(sub, batch.inputIds(), new Shape((long) b * l));
+        NDArray flat = weights.get("embed_tokens.weight").get(ids);
+        flat.attach(sub);
+        NDArray x = flat.reshape(b, l, config.hiddenSize());
+        flat.close();
+        return new Pass(sub, x, attentionBias(sub, batch), ropeTables(sub, l), training, attnDropout, dropoutSeed);
+    }
+
+    /** {@code last_hidden_state} [B, L, hidden] in the compute type, attached to {@code m}. */
+    public NDArray lastHiddenState(NDManager m, TokenizedBatch batch, boolean training, long dropoutSeed,
+                                   ForwardTrace trace) {
         NDManager sub = m.newSubManager(options.device());
         try {
-            NDArray ids = Tensors.owned(sub, batch.inputIds(), new Shape((long) b * l));
-            NDArray x = weights.get("embed_tokens.weight").get(ids);
-            x.attach(sub);
-            x = x.reshape(b, l, config.hiddenSize());
-            NDArray mask = attentionBias(sub, batch);
-            NDArray[] rope = ropeTables(sub, l);
+            Pass pass = begin(sub, batch, training, dropoutSeed);
+            NDArray x = pass.embeddings();
             for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
                 record(trace, x, m);
-                String p = "layers." + layer + ".";
-                NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
-                x = x.add(selfAttention(h, layer, mask, rope, training, attnDropout, dropoutSeed, trace, m));
-                h = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
-                x = x.add(mlp(h, p + "mlp.", training, dropoutSeed));
+                x = decoderLayer(pass, layer, x, false, trace, m);
             }
             record(trace, x, m);
-            NDArray out = rmsNorm(x, weights.get("norm.weight"));
+            NDArray out = scoped(x, last -> rmsNorm(last, weights.get("norm.weight")));
+            x.close();
             out.attach(m);
             return out;
         } finally {
@@ -203,8 +292,43 @@ public final class MistralEncoder implements TrainableEncoder {
         }
     }
 
-    private NDArray selfAttention(NDArray h, int layer, NDArray mask, NDArray[] rope, boolean training,
-                                  double attnDropout, long seed, ForwardTrace trace, NDManager traceManager) {
+    /**
+     * Decoder layer {@code layer} on {@code x}: {@code x += self_attn(input_layernorm(x));
+     * x += mlp(post_attention_layernorm(x))}. Every intermediate lives in a manager of its own, closed before
+     * returning: only the output (attached to the call's manager) and what autograd saved for backward
+     * (libtorch holds those by reference count; every tensor here is libtorch-owned) outlive the layer. The
+     * input's handle is closed with it too, unless {@code keepInput} (recomputation keeps layer inputs).
+     */
+    private NDArray decoderLayer(Pass pass, int layer, NDArray x, boolean keepInput, ForwardTrace trace,
+                                 NDManager traceManager) {
+        String p = "layers." + layer + ".";
+        try (NDManager scope = pass.sub().newSubManager()) {
+            if (keepInput) {
+                scope.tempAttachAll(x);
+            } else {
+                x.attach(scope);
+            }
+            NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
+            NDArray y = x.add(scoped(h, in -> selfAttention(pass, in, layer, trace, traceManager)));
+            h = rmsNorm(y, weights.get(p + "post_attention_layernorm.weight"));
+            NDArray out = y.add(scoped(h, in -> mlp(pass, in, p + "mlp.")));
+            out.attach(pass.sub());
+            return out;
+        }
+    }
+
+    /** {@code block(input)} with the block's intermediates in a manager of their own, closed when it returns. */
+    private static NDArray scoped(NDArray input, UnaryOperator<NDArray> block) {
+        NDManager home = input.getManager();
+        try (NDManager scope = home.newSubManager()) {
+            scope.tempAttachAll(input);
+            NDArray out = block.apply(input);
+            out.attach(home);
+            return out;
+        }
+    }
+
+    private NDArray selfAttention(Pass pass, NDArray h, int layer, ForwardTrace trace, NDManager traceManager) {
         String p = "layers." + layer + ".self_attn.";
         long b = h.getShape().get(0);
         long l = h.getShape().get(1);
@@ -213,51 +337,71 @@ public final class MistralEncoder implements TrainableEncoder {
         int d = config.headDim();
         // rotary embeddings on the contiguous [B, L, heads, d] layout, then
         // [B, L, heads*d] -> [B, kv, g, L, d]: query head h = kv_index * g + g_index uses kv head h / g
-        NDArray q = applyRope(project(h, p + "q_proj", training, seed).reshape(b, l, (long) kv * g, d), rope)
+        NDArray q = applyRope(project(pass, h, p + "q_proj").reshape(b, l, (long) kv * g, d), pass.rope())
                 .reshape(b, l, kv, g, d).transpose(0, 2, 3, 1, 4);
-        NDArray k = applyRope(project(h, p + "k_proj", training, seed).reshape(b, l, kv, d), rope)
+        NDArray k = applyRope(project(pass, h, p + "k_proj").reshape(b, l, kv, d), pass.rope())
                 .transpose(0, 2, 1, 3);
-        NDArray v = project(h, p + "v_proj", training, seed).reshape(b, l, kv, d).transpose(0, 2, 1, 3);
+        NDArray v = project(pass, h, p + "v_proj").reshape(b, l, kv, d).transpose(0, 2, 1, 3);
         // the g query heads of a group share one key/value head: one [g*L, d] x [d, L] product per group
         NDArray scores = Tensors.div(q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(d))
                 .reshape(b, kv, g, l, l);
-        NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(mask).softmax(-1);
+        NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(pass.mask()).softmax(-1);
         if (trace != null) {
             NDArray copy = probs32.reshape(b, (long) kv * g, l, l);
             copy.attach(traceManager);
             trace.attentions().add(copy);
         }
         NDArray probs = Casts.to(probs32, h.getDataType());
-        if (attnDropout > 0) {
-            probs = DeterministicDropout.apply(probs, attnDropout, seed,
+        if (pass.attentionDropout() > 0) {
+            probs = DeterministicDropout.apply(probs, pass.attentionDropout(), pass.seed(),
                     DeterministicDropout.site("layers." + layer + ".self_attn#attention_dropout"));
         }
         NDArray context = probs.reshape(b, kv, g * l, l).matMul(v).reshape(b, kv, g, l, d)
                 .transpose(0, 3, 1, 2, 4).reshape(b, l, config.hiddenSize());
-        return project(context, p + "o_proj", training, seed);
+        return project(pass, context, p + "o_proj");
     }
 
-    private NDArray mlp(NDArray h, String p, boolean training, long seed) {
-        NDArray gate = project(h, p + "gate_proj", training, seed);
-        NDArray up = project(h, p + "up_proj", training, seed);
-        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()); // silu
-        return project(act.mul(up), p + "down_proj", training, seed);
+    /** Handles are closed as soon as they are used: without grad nothing of the block outlives its use. */
+    private NDArray mlp(Pass pass, NDArray h, String p) {
+        NDArray gate = project(pass, h, p + "gate_proj");
+        NDArray up = project(pass, h, p + "up_proj");
+        NDArray sigmoid = gate.getNDArrayInternal().sigmoid();
+        NDArray act = gate.mul(sigmoid); // silu
+        gate.close();
+        sigmoid.close();
+        NDArray product = act.mul(up);
+        act.close();
+        up.close();
+        NDArray out = project(pass, product, p + "down_proj");
+        product.close();
+        return out;
     }
 
-    /** {@code x·Wᵀ} plus the trainable LoRA term of {@code module} if it wraps it. */
-    private NDArray project(NDArray x, String module, boolean training, long seed) {
+    /**
+     * {@code x·Wᵀ} plus the trainable LoRA term of {@code module} if it wraps it (the float32 term cast back to
+     * x's type). The two terms' handles are closed once added: autograd keeps what it needs by reference.
+     */
+    private NDArray project(Pass pass, NDArray x, String module) {
         NDArray y = Linear.linear(x, weights.get(module + ".weight")).singletonOrThrow();
         if (trainable != null && trainable.wraps(module)) {
-            y = y.add(Casts.to(trainable.delta(module, x, training, seed), y.getDataType()));
+            NDArray delta = trainable.delta(module, x, pass.training(), pass.seed());
+            NDArray cast = Casts.to(delta, y.getDataType());
+            NDArray sum = y.add(cast);
+            y.close();
+            cast.close();
+            delta.close();
+            return sum;
         }
         return y;
     }
 
     /** RMSNorm as transformers computes it: normalise in float32, cast back, then multiply by the weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray x32 = Casts.to(x, DataType.FLOAT32);
-        NDArray rms = Tensors.add(x32.square().mean(new int[]{-1}, true), (float) config.rmsNormEps()).sqrt();
-        return Casts.to(x32.div(rms), x.getDataType()).mul(weight);
+        return scoped(x, in -> {
+            NDArray x32 = Casts.to(in, DataType.FLOAT32);
+            NDArray rms = Tensors.add(x32.square().mean(new int[]{-1}, true), (float) config.rmsNormEps()).sqrt();
+            return Casts.to(x32.div(rms), in.getDataType()).mul(weight);
+        });
     }
 
     /** Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal). */

@@ -2,6 +2,7 @@ package org.bg2vec.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.format.Checkpoint;
@@ -157,28 +158,34 @@ public final class MistralWeights {
     }
 
     /**
-     * Merges a LoRA adapter into the base in place of the old tensors: {@code W += scaling · B·A},
-     * computed in float32 and stored back in the weights' type. The old arrays are closed.
+     * Merges a LoRA adapter into the base in place: {@code W += scaling · B·A}, computed in float32 and
+     * stored back in the weights' type, {@link #MERGE_CHUNK} elements of W at a time (a block of rows:
+     * {@code W[rows] += scaling · B[rows]·A}), so the transient memory is two float32 blocks of a few MB
+     * however large W is, not several float32 copies of the whole matrix.
      */
     public void merge(LoraAdapter adapter) {
+        float scaling = (float) adapter.config().scaling();
         for (Map.Entry<String, LoraAdapter.Pair> e : adapter.modules().entrySet()) {
-            String name = e.getKey() + ".weight";
-            NDArray w = get(name);
-            NDManager home = w.getManager();
-            NDArray merged;
-            try (NDManager scratch = home.newSubManager()) {
-                NDArray a = e.getValue().a();
-                NDArray b = e.getValue().b();
+            mergeInPlace(get(e.getKey() + ".weight"), e.getValue().a(), e.getValue().b(), scaling, MERGE_CHUNK);
+        }
+    }
+
+    /** Elements of W merged at once (a block of whole rows). */
+    public static final long MERGE_CHUNK = 1L << 22;
+
+    /** {@code w += scaling · b·a} in place, about {@code chunkElements} elements of w at a time. */
+    static void mergeInPlace(NDArray w, NDArray a, NDArray b, float scaling, long chunkElements) {
+        long rows = w.getShape().get(0);
+        long step = Math.max(1, chunkElements / w.getShape().get(1));
+        for (long from = 0; from < rows; from += step) {
+            NDIndex block = new NDIndex("{}:{}", from, Math.min(rows, from + step));
+            try (NDManager scratch = w.getManager().newSubManager()) {
                 // inputs join the scratch manager until it closes, so every intermediate is freed with it
                 scratch.tempAttachAll(w, a, b);
-                NDArray delta = b.toType(DataType.FLOAT32, true).matMul(a.toType(DataType.FLOAT32, true))
-                        .mul(adapter.config().scaling());
-                merged = w.toType(DataType.FLOAT32, true).add(delta).toType(w.getDataType(), true);
-                merged.attach(home);
+                NDArray delta = b.get(block).toType(DataType.FLOAT32, false).matMul(a.toType(DataType.FLOAT32, false));
+                delta.muli(scaling).addi(w.get(block).toType(DataType.FLOAT32, true));
+                w.set(block, delta.toType(w.getDataType(), false));
             }
-            merged.setName(name);
-            tensors.put(name, merged);
-            w.close();
         }
     }
 

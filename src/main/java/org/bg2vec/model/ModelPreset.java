@@ -9,7 +9,9 @@ public enum ModelPreset {
     /** hidden 256, 4 layers, 8 heads, 4 kv heads, MLP 688 (the benchmark model). */
     SMALL(256, 688, 4, 8, 4),
     /** hidden 512, 8 layers, 8 heads, 4 kv heads, MLP 1376. */
-    MEDIUM(512, 1376, 8, 8, 4);
+    MEDIUM(512, 1376, 8, 8, 4),
+    /** The real Mistral-7B / BgGPT-7B widths: hidden 4096, 32 layers, 32 heads on 8 kv heads, MLP 14336. */
+    MISTRAL_7B(4096, 14336, 32, 32, 8);
 
     private final int hidden;
     private final int intermediate;
@@ -27,16 +29,32 @@ public enum ModelPreset {
 
     /** The Mistral config of this size with the given vocabulary and special-token ids. */
     public MistralConfig config(int vocabSize, int bosTokenId, int eosTokenId) {
+        return config(vocabSize, bosTokenId, eosTokenId, layers);
+    }
+
+    /** The same shape with {@code layers} decoder layers instead of this preset's. */
+    public MistralConfig config(int vocabSize, int bosTokenId, int eosTokenId, int layers) {
         return new MistralConfig(vocabSize, hidden, intermediate, layers, heads, kvHeads, 1e-5, 10000.0, 4096,
                 bosTokenId, eosTokenId, null, 0.0, null);
     }
 
-    /** Parses {@code tiny}, {@code small}, {@code medium} (any case). */
+    /** Decoder layers of this preset. */
+    public int layers() {
+        return layers;
+    }
+
+    /** The preset's name on the command line: {@code tiny}, {@code small}, {@code medium}, {@code mistral-7b}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses {@code tiny}, {@code small}, {@code medium}, {@code mistral-7b} (any case). */
     public static ModelPreset parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown model preset '" + s + "' (tiny, small, medium)", e);
+        for (ModelPreset p : values()) {
+            if (p.cliName().equalsIgnoreCase(s.trim()) || p.name().equalsIgnoreCase(s.trim())) {
+                return p;
+            }
         }
+        throw new IllegalArgumentException("unknown model preset '" + s + "' (tiny, small, medium, mistral-7b)");
     }
 }

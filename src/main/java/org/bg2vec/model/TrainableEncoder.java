@@ -33,6 +33,20 @@ public interface TrainableEncoder extends AutoCloseable {
      */
     NDArray embed(NDManager manager, TokenizedBatch batch, boolean training, long dropoutSeed);
 
+    /**
+     * The training forward of {@code batch} (dropout on, keys from {@code dropoutSeed}) and its backward from
+     * {@code embeddingGradient} (the gradient of the loss w.r.t. the pooled embeddings, {@code [batchSize,
+     * hiddenSize]} float32), accumulating into the trainable parameters' gradients: GradCache's second pass.
+     * The default embeds with grad and back-propagates; an encoder may recompute instead of keeping the whole
+     * graph (see {@link MistralEncoder#backwardFromEmbeddings}), giving the same gradients.
+     */
+    default void backwardFromEmbeddings(NDManager manager, TokenizedBatch batch, long dropoutSeed,
+                                        NDArray embeddingGradient) {
+        try (Autograd.Scope on = Autograd.gradMode(true)) {
+            Autograd.backward(embed(manager, batch, true, dropoutSeed), embeddingGradient);
+        }
+    }
+
     /** The trainable parameters in a fixed order (sorted by name), float32, gradients attached. */
     List<NamedParameter> trainableParameters();
 

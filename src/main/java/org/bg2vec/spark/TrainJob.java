@@ -104,7 +104,7 @@ public final class TrainJob {
         for (scala.Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
             conf.put(e._1(), e._2());
         }
-        preflight(master, conf, config, options);
+        config = preflight(master, conf, config, options);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkTrainingData(config, hadoop);
         config = TrainingWorker.withQualifiedModelPaths(config, hadoop); // resolved here, before any task starts
@@ -188,8 +188,12 @@ public final class TrainJob {
         }
     }
 
-    /** The pre-flight checks that need no Spark session; throws IllegalArgumentException listing problems. */
-    public static void preflight(String master, Map<String, String> conf, TrainConfig config, Options options) {
+    /**
+     * The pre-flight checks that need no Spark session; throws IllegalArgumentException listing problems.
+     * Returns the config to train with ({@code micro_batch_size: "auto"} resolved by the memory plan).
+     */
+    public static TrainConfig preflight(String master, Map<String, String> conf, TrainConfig config,
+                                        Options options) {
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         Map<String, String> all = new HashMap<>();
         System.getProperties().forEach((k, v) -> {
@@ -200,12 +204,14 @@ public final class TrainJob {
         all.putAll(conf);
         boolean gpu = wantsGpu(options.device(), all);
         TrainingWorker.computeType(config.precision(), gpu);
-        TrainPreflight.check(new TrainPreflight.Setup(m, all, config.workers(), config.globalBatchSize(),
-                config.microBatchSize(), gpu && !isLocal(m), Runtime.getRuntime().availableProcessors()));
+        TrainConfig planned = TrainPreflight.checkMemory(config, gpu, isLocal(m), new Configuration());
+        TrainPreflight.check(new TrainPreflight.Setup(m, all, planned.workers(), planned.globalBatchSize(),
+                planned.microBatchSize(), gpu && !isLocal(m), Runtime.getRuntime().availableProcessors()));
         if (config.trainData() == null) {
             throw new IllegalArgumentException("train_data is not set: point it at a directory written by"
                     + " 'bg2vec prepare'");
         }
+        return planned;
     }
 
     /** Training data readable: the manifest parses and every train file exists. */

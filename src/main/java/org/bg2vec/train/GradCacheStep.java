@@ -24,7 +24,9 @@ import java.util.List;
  * <li>compute the full global loss (identical on every worker) and its gradient w.r.t. the gathered
  *     embeddings, keeping the rows of this worker's slice;</li>
  * <li>re-embed each micro-batch with grad and the same dropout keys (bit-identical embeddings) and
- *     back-propagate the cached embedding gradient into the trainable parameters; each
+ *     back-propagate the cached embedding gradient into the trainable parameters
+ *     ({@link TrainableEncoder#backwardFromEmbeddings}: with per-layer recomputation when the encoder does
+ *     it, the same gradients); each
  *     micro-batch's parameter gradient is identical bit for bit whatever the worker count, and
  *     they are summed in a fixed tree order ({@link PairwiseSum});</li>
  * <li>all-reduce SUM the flat parameter gradient (the sum over workers is the global gradient).</li>
@@ -107,12 +109,11 @@ public final class GradCacheStep {
         for (int i = 0; i < micro.size(); i++) {
             params.zeroGradients();
             for (int view = 0; view < 2; view++) {
-                try (NDManager m = manager.newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
+                try (NDManager m = manager.newSubManager()) {
                     long key = DropoutSeeds.of(seed, step, firstMicro + i, view);
-                    NDArray e = encoder.embed(m, micro.get(i)[view], true, key);
                     float[] g = new float[microBatch * hidden];
                     System.arraycopy(grads[view], i * microBatch * hidden, g, 0, g.length);
-                    Autograd.backward(e, m.create(g, e.getShape()));
+                    encoder.backwardFromEmbeddings(m, micro.get(i)[view], key, m.create(g, new Shape(microBatch, hidden)));
                 }
             }
             sum.add(params.gradients());

@@ -51,6 +51,12 @@ final class Llm2VecAdapterEncoder implements TrainableEncoder {
     }
 
     @Override
+    public void backwardFromEmbeddings(NDManager manager, TokenizedBatch batch, long dropoutSeed,
+                                       NDArray embeddingGradient) {
+        encoder.backwardFromEmbeddings(manager, batch, dropoutSeed, embeddingGradient);
+    }
+
+    @Override
     public List<NamedParameter> trainableParameters() {
         return encoder.trainableParameters();
     }

@@ -15,7 +15,13 @@ import java.nio.file.Path;
  * they exist. Derived values: {@link #globalBatchSize()} is {@code global_batch_size} if given,
  * else {@code per_device_train_batch_size × gradient_accumulation_steps}, else 128.
  *
- * @param raw the parsed JSON object (saved with each checkpoint)
+ * @param microBatchSize        samples per forward pass; 0 when the config says {@code "auto"} (see
+ *                              {@link #autoMicroBatch()}): {@link #microBatchSize()} then refuses to answer
+ *                              until the memory planner has chosen one ({@link #with})
+ * @param gradientCheckpointing llm2vec's {@code gradient_checkpointing}: per-layer recomputation in backward
+ * @param gpuMemoryBytes        the memory of one worker's GPU ({@code gpu_memory}) for the memory plan, or
+ *                              null (detected where a GPU is visible)
+ * @param raw                   the parsed JSON object (saved with each checkpoint)
  */
 public record TrainConfig(
         String modelNameOrPath,
@@ -31,6 +37,8 @@ public record TrainConfig(
         double learningRate,
         int globalBatchSize,
         int microBatchSize,
+        boolean gradientCheckpointing,
+        Long gpuMemoryBytes,
         double numTrainEpochs,
         int maxSteps,
         int stopAfterNSteps,
@@ -83,6 +91,21 @@ public record TrainConfig(
         ObjectNode copy = raw.deepCopy();
         copy.putPOJO(key, value);
         return TrainConfigReader.parse(copy);
+    }
+
+    /** Whether {@code micro_batch_size} is {@code "auto"}: the largest that fits, chosen by the memory planner. */
+    public boolean autoMicroBatch() {
+        return microBatchSize == 0;
+    }
+
+    /** Samples per forward pass (GradCache micro-batch). */
+    @Override
+    public int microBatchSize() {
+        if (microBatchSize == 0) {
+            throw new IllegalStateException("micro_batch_size is \"auto\" and was not resolved: the train"
+                    + " pre-flight chooses it from the memory plan (org.bg2vec.plan.MemoryPlanner)");
+        }
+        return microBatchSize;
     }
 
     /** Samples per worker per step: the contiguous slice of the global batch. */

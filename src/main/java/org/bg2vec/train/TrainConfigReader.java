@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bg2vec.train.data.IndependentCropping;
+import org.bg2vec.io.ByteSize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class TrainConfigReader {
 
     /** llm2vec / HF keys accepted for compatibility and not used by bg2vec. */
     static final Set<String> IGNORED = Set.of(
-            "attn_implementation", "torch_dtype", "gradient_checkpointing", "dataset_name",
+            "attn_implementation", "torch_dtype", "dataset_name",
             "dataset_file_path", "do_train", "do_eval", "remove_unused_columns", "disable_tqdm",
             "save_only_model", "experiment_id", "report_to", "run_name", "dataloader_drop_last",
             "ddp_find_unused_parameters", "fp16", "bf16", "per_device_eval_batch_size", "logging_dir",
@@ -84,7 +85,16 @@ final class TrainConfigReader {
                 ? perDevice * accumulation : 128;
         int global = integer("global_batch_size", defaultGlobal, 1, 1 << 24);
         int workers = integer("workers", 1, 1, 4096);
-        int micro = integer("micro_batch_size", Math.min(8, global), 1, 1 << 20);
+        JsonNode microNode = node.path("micro_batch_size");
+        boolean autoMicro = microNode.isTextual() && "auto".equals(microNode.asText());
+        if (microNode.isTextual() && !autoMicro) {
+            errors.add("micro_batch_size must be a positive integer or \"auto\" (the largest that fits the GPU),"
+                    + " got " + microNode);
+        }
+        int micro = autoMicro ? 0 : microNode.isTextual() ? 1 : integer("micro_batch_size", Math.min(8, global), 1, 1 << 20);
+        used.add("micro_batch_size");
+        boolean checkpointing = bool("gradient_checkpointing", false);
+        Long gpuMemory = bytes("gpu_memory");
         double epochs = real("num_train_epochs", 3.0, 1e-9, 1e9, true);
         int maxSteps = integer("max_steps", -1, -1, Integer.MAX_VALUE);
         if (maxSteps == 0) {
@@ -125,7 +135,7 @@ final class TrainConfigReader {
         if (global % workers != 0) {
             errors.add("global_batch_size " + global + " is not divisible by workers " + workers
                     + ": every worker takes an equal contiguous slice of each global batch");
-        } else if ((global / workers) % micro != 0) {
+        } else if (!autoMicro && (global / workers) % micro != 0) {
             errors.add("the per-worker slice global_batch_size/workers = " + (global / workers)
                     + " is not a multiple of micro_batch_size " + micro
                     + ": micro-batches must tile the slice so that dropout seeds do not depend on the worker count");
@@ -135,7 +145,8 @@ final class TrainConfigReader {
             throw new IllegalArgumentException("invalid training config: " + String.join("; ", errors));
         }
         return new TrainConfig(model, peft, bidirectional, pooling, maxSeq, simcseDropout, loraR, loraAlpha,
-                loraDropout, lossScale, lr, global, micro, epochs, maxSteps, stopAfter, warmup, warmupRatio, seed,
+                loraDropout, lossScale, lr, global, micro, checkpointing, gpuMemory, epochs, maxSteps, stopAfter,
+                warmup, warmupRatio, seed,
                 saveSteps, loggingSteps, evalSteps, evalBatches, outputDir, checkpointDir, keep, trainData,
                 validationData, precision, maxGradNorm, weightDecay, beta1, beta2, eps, initScale, growthInterval,
                 workers, maxAttempts, shuffleBuffer, resume, cropping, node.deepCopy());
@@ -251,6 +262,24 @@ final class TrainConfigReader {
             return dflt;
         }
         return (int) x;
+    }
+
+    /** A byte size such as "40GiB" or a plain number of bytes, or null when absent. */
+    private Long bytes(String key) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            long b = v.isIntegralNumber() ? v.asLong() : ByteSize.parse(v.asText());
+            if (b > 0) {
+                return b;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        errors.add(key + " must be a byte size such as \"40GiB\" or \"80GB\", got " + v);
+        return null;
     }
 
     private long longValue(String key, long dflt) {

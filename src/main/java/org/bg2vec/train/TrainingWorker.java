@@ -28,7 +28,8 @@ import java.util.List;
  * into it; a new trainable LoRA ({@code lora_r}, {@code lora_alpha}, {@code lora_dropout} on q, k, v,
  * o, gate, up, down) is initialised from {@code seed}, so every worker starts from the same weights.
  * Attention is bidirectional when {@code bidirectional} is true, with {@code simcse_dropout} on the
- * attention probabilities in training; embeddings pool by {@code pooling_mode}. The loss is llm2vec's
+ * attention probabilities in training; embeddings pool by {@code pooling_mode}; {@code gradient_checkpointing}
+ * recomputes one layer at a time in backward. The loss is llm2vec's
  * {@code HardNegativeNLLLoss} with {@code loss_scale}. The model is always closed.
  */
 public final class TrainingWorker {
@@ -68,7 +69,8 @@ public final class TrainingWorker {
     /** Where and in what element type the model of {@code config} runs on {@code device}. */
     static EncoderOptions options(TrainConfig config, ComputeDevice device) {
         return new EncoderOptions(device.djl(), computeType(config.precision(), device.isGpu()),
-                Pooling.parse(config.poolingMode()), !config.bidirectional(), config.simcseDropout());
+                Pooling.parse(config.poolingMode()), !config.bidirectional(), config.simcseDropout(),
+                config.gradientCheckpointing());
     }
 
     /**

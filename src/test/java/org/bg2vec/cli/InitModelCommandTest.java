@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.format.BFloat16;
 import org.bg2vec.model.EncoderOptions;
+import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
@@ -96,6 +98,47 @@ class InitModelCommandTest {
     }
 
     @Test
+    void bf16ShardsWithAnIndexHoldTheFloat32WeightsRoundedAndTheAdapterLoads() throws Exception {
+        Path f32 = tmp.resolve("f32");
+        Path bf16 = tmp.resolve("bf16");
+        Path adapter = tmp.resolve("mntp");
+        assertEquals(0, run(new StringWriter(), "init-model", "--tokenizer", llama2().toString(), "--seed", "5",
+                "--layers", "3", "--vocab-size", "32100", "--output", f32.toString()));
+        assertEquals(0, run(new StringWriter(), "init-model", "--tokenizer", llama2().toString(), "--seed", "5",
+                "--layers", "3", "--vocab-size", "32100", "--dtype", "bf16", "--max-shard-size", "100KB",
+                "--adapter", adapter.toString(), "--adapter-r", "16", "--output", bf16.toString()));
+        assertFalse(Files.exists(bf16.resolve("model.safetensors")));
+        // embed_tokens alone is 32100 x 64 bf16 = 4.1 MB, over the limit: a shard of its own; a layer is 92 KB
+        // of bf16, so each layer gets a shard and the final norm joins the last one
+        try (var files = Files.list(bf16)) {
+            assertEquals(4, files.filter(p -> p.getFileName().toString().matches("model-0000[1-4]-of-00004\\.safetensors"))
+                    .count());
+        }
+        DjlRuntime.engine();
+        try (MistralEncoder a = MistralEncoder.load(f32, EncoderOptions.cpu());
+             MistralEncoder b = MistralEncoder.load(bf16, EncoderOptions.cpu())) {
+            assertEquals(3, b.config().numHiddenLayers());
+            assertEquals(32100, b.config().vocabSize());
+            for (String name : a.weights().names()) {
+                float[] x = a.weights().get(name).toFloatArray();
+                float[] y = b.weights().get(name).toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = BFloat16.toFloat(BFloat16.fromFloat(x[i]));
+                }
+                assertArrayEquals(x, y, 0f, name);
+            }
+            float[] before = b.weights().get("layers.2.self_attn.v_proj.weight").toFloatArray();
+            b.mergeAdapter(adapter);
+            assertFalse(java.util.Arrays.equals(before, b.weights().get("layers.2.self_attn.v_proj.weight").toFloatArray()),
+                    "the random adapter's B is not zero: merging changes the base");
+        }
+        LoraConfig lora = LoraConfig.load(adapter);
+        assertEquals(16, lora.r());
+        assertEquals(32.0, lora.loraAlpha());
+        assertEquals(7, lora.targetModules().size());
+    }
+
+    @Test
     void badInputsExitNonZeroWithAMessage() throws Exception {
         StringWriter err = new StringWriter();
         int code = run(err, "init-model", "--tokenizer", tmp.resolve("nope.json").toString(), "--output",
@@ -108,5 +151,13 @@ class InitModelCommandTest {
                 "--force"));
         assertEquals(2, run(new StringWriter(), "init-model", "--preset", "huge", "--tokenizer", llama2().toString(),
                 "--output", tmp.resolve("h").toString()));
+        StringWriter small = new StringWriter();
+        assertEquals(2, run(small, "init-model", "--tokenizer", llama2().toString(), "--vocab-size", "100",
+                "--output", tmp.resolve("v").toString()));
+        assertTrue(small.toString().contains("smaller than the 32000 tokens"), small.toString());
+        StringWriter dtype = new StringWriter();
+        assertEquals(2, run(dtype, "init-model", "--tokenizer", llama2().toString(), "--dtype", "f16",
+                "--output", tmp.resolve("d").toString()));
+        assertTrue(dtype.toString().contains("--dtype must be f32 or bf16"), dtype.toString());
     }
 }

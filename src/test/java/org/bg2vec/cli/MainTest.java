@@ -12,10 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
 
-    static final List<String> SUBCOMMANDS = List.of("prepare", "train", "encode", "evaluate", "init-model", "demo");
+    static final List<String> SUBCOMMANDS = List.of("prepare", "train", "plan", "encode", "evaluate", "init-model",
+            "demo");
 
     @Test
-    void helpListsAllSixSubcommands() {
+    void helpListsAllSubcommands() {
         StringWriter out = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));

@@ -136,6 +136,48 @@ class DropoutDeterminismTest {
         }
     }
 
+    /**
+     * The mask is computed in chunks; element i must still be the documented hash of (seed, site, i). This is
+     * the class comment's recipe evaluated in Java long/double arithmetic, element by element.
+     */
+    private static boolean referenceKeep(long i, double p, long seed, long site) {
+        long mod = 1L << 31;
+        long key = (splitMix(splitMix(seed) ^ site) & (mod - 1)) | 1;
+        long y = (i * key) % mod;
+        long z = y + key;
+        long x = y;
+        for (int r = 0; r < 3; r++) {
+            double t = (double) (x * x + (r % 2 == 0 ? y : z));
+            double shifted = Math.floor(t / 65536.0);
+            x = (long) (shifted - Math.floor(shifted / mod) * mod);
+        }
+        x = (x + y) % mod;
+        return x >= (Math.round(p * (1 << 24)) << 7);
+    }
+
+    private static long splitMix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    @Test
+    void chunkedMaskIsTheHashOfEveryIndex() {
+        try (NDManager m = DjlRuntime.newManager()) {
+            int n = 2 * DeterministicDropout.CHUNK + 12345; // three chunks, the last one partial
+            long site = DeterministicDropout.site("layers.0.mlp.down_proj#lora_dropout");
+            boolean[] keep = DeterministicDropout.keepMask(m, n, 0.3, 99, site).toBooleanArray();
+            assertEquals(n, keep.length);
+            for (int i = 0; i < n; i += 7) {
+                assertEquals(referenceKeep(i, 0.3, 99, site), keep[i], "element " + i);
+            }
+            for (int i = DeterministicDropout.CHUNK - 3; i < DeterministicDropout.CHUNK + 3; i++) {
+                assertEquals(referenceKeep(i, 0.3, 99, site), keep[i], "element " + i + " at a chunk border");
+            }
+        }
+    }
+
     @Test
     void appliedDropoutScalesKeptElements() {
         try (NDManager m = DjlRuntime.newManager()) {

@@ -1,7 +1,13 @@
 package org.bg2vec.spark;
 
+import org.apache.hadoop.conf.Configuration;
+import org.bg2vec.model.MistralConfig;
+import org.bg2vec.plan.MemoryPlanner;
+import org.bg2vec.plan.PlanRequest;
+import org.bg2vec.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -60,5 +66,47 @@ class TrainPreflightTest {
         assertTrue(e.getMessage().contains("not divisible by 3 workers"), e.getMessage());
         List<String> p = TrainPreflight.problems(new TrainPreflight.Setup("local[2]", Map.of(), 2, 128, 48, false, 2));
         assertTrue(p.get(0).contains("micro_batch_size 48"), p.toString());
+    }
+
+    /** The recipe on BgGPT-7B's shapes (conf/models/bggpt-7b) with some keys replaced. */
+    private static TrainConfig recipe(Object... keyValues) throws Exception {
+        TrainConfig c = TrainConfig.load(Path.of("conf/bg2vec-simcse.json")).with("model_name_or_path", "conf/models/bggpt-7b");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            c = c.with((String) keyValues[i], keyValues[i + 1]);
+        }
+        return c;
+    }
+
+    @Test
+    void autoBecomesTheLargestDivisorOfTheSliceThatFits() throws Exception {
+        TrainConfig c = recipe("micro_batch_size", "auto", "gradient_checkpointing", false, "gpu_memory", "40GiB");
+        TrainConfig resolved = TrainPreflight.checkMemory(c, true, false, new Configuration());
+        int b = resolved.microBatchSize();
+        assertEquals(8, b, "the 40 GiB line of cluster.md's plan without recomputation");
+        MistralConfig model = MistralConfig.load(Path.of("conf/models/bggpt-7b/config.json"));
+        long mntp = MemoryPlanner.loraParameters(model, 16); // the placeholder adapter path is not readable
+        PlanRequest r = PlanRequest.of(c, model, 1, mntp, true);
+        assertTrue(MemoryPlanner.plan(r.withMicroBatch(b), false).fits(40L << 30));
+        for (int d = b + 1; d <= 128; d++) {
+            assertTrue(128 % d != 0 || !MemoryPlanner.plan(r.withMicroBatch(d), false).fits(40L << 30), "divisor " + d);
+        }
+        assertEquals(128, TrainPreflight.checkMemory(c.with("gradient_checkpointing", true), true, false,
+                new Configuration()).microBatchSize(), "with recomputation the whole slice fits 40 GiB");
+    }
+
+    @Test
+    void withoutAKnownMemoryTheCheckIsSkippedButAutoCannotBeChosen() throws Exception {
+        TrainConfig fixed = recipe();
+        assertEquals(32, TrainPreflight.checkMemory(fixed, true, false, new Configuration()).microBatchSize());
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainPreflight.checkMemory(
+                recipe("micro_batch_size", "auto"), true, false, new Configuration())).getMessage();
+        assertTrue(m.contains("micro_batch_size \"auto\" needs the memory plan: set gpu_memory"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> TrainPreflight.checkMemory(
+                recipe("micro_batch_size", "auto", "model_name_or_path", "no/such/model", "gpu_memory", "40GiB"), true,
+                false, new Configuration())).getMessage();
+        assertTrue(m.contains("no/such/model/config.json"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> TrainPreflight.checkMemory(
+                recipe("gpu_memory", "8GiB"), true, false, new Configuration())).getMessage();
+        assertTrue(m.contains("nothing fits: use a GPU with more memory"), m);
     }
 }

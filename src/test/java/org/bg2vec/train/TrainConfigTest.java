@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +88,33 @@ class TrainConfigTest {
         assertTrue(m.contains("not a multiple of micro_batch_size 3"), m);
         assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse("{}"), "output_dir is required");
         assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse("[1]"));
+    }
+
+    @Test
+    void gradientCheckpointingIsHonouredAndMicroBatchMayBeAuto() {
+        TrainConfig plain = TrainConfig.parse("{\"output_dir\": \"o\", \"global_batch_size\": 16}");
+        assertFalse(plain.gradientCheckpointing(), "HF's default");
+        assertFalse(plain.autoMicroBatch());
+        assertEquals(8, plain.microBatchSize());
+        assertNull(plain.gpuMemoryBytes());
+
+        TrainConfig auto = TrainConfig.parse("{\"output_dir\": \"o\", \"global_batch_size\": 24, \"workers\": 2,"
+                + " \"micro_batch_size\": \"auto\", \"gradient_checkpointing\": true, \"gpu_memory\": \"40GiB\"}");
+        assertTrue(auto.gradientCheckpointing());
+        assertTrue(auto.autoMicroBatch());
+        assertEquals(40L << 30, auto.gpuMemoryBytes());
+        String m = assertThrows(IllegalStateException.class, auto::microBatchSize).getMessage();
+        assertTrue(m.contains("\"auto\" and was not resolved"), m);
+        TrainConfig resolved = auto.with("micro_batch_size", 4);
+        assertFalse(resolved.autoMicroBatch());
+        assertEquals(4, resolved.microBatchSize());
+        assertThrows(IllegalArgumentException.class, () -> auto.with("micro_batch_size", 5), "5 does not tile 12");
+
+        m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.parse("{\"output_dir\": \"o\","
+                + " \"micro_batch_size\": \"max\", \"gpu_memory\": \"lots\", \"gradient_checkpointing\": 1}")).getMessage();
+        assertTrue(m.contains("micro_batch_size must be a positive integer or \"auto\""), m);
+        assertTrue(m.contains("gpu_memory must be a byte size"), m);
+        assertTrue(m.contains("gradient_checkpointing must be true or false"), m);
     }
 
     @Test

@@ -1,0 +1,136 @@
+package org.bg2vec.plan;
+
+import org.bg2vec.format.SafetensorsFile;
+import org.bg2vec.model.LoraConfig;
+import org.bg2vec.model.MistralConfig;
+import org.bg2vec.model.MistralWeights;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Plans the memory of one training worker from the model's shapes and the training settings, before any GPU
+ * is held: what bg2vec's training keeps on the device at its peak, and the largest {@code micro_batch_size}
+ * that fits. Items (per worker):
+ * <ul>
+ *   <li>base weights in the compute type (embedding + layers + norms; {@code lm_head} is never loaded);</li>
+ *   <li>the trained LoRA's values and gradients, float32 (AdamW's state lives on the host, in the JVM);</li>
+ *   <li>activations of one micro-batch's gradient pass ({@link ActivationModel}): every layer's saved tensors,
+ *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient;</li>
+ *   <li>GradCache: the gathered global batch of embeddings, their gradients and the loss, float32;</li>
+ *   <li>collectives: on GPUs with several workers NCCL's device scratch (the gradient, float32) and its own
+ *       buffers (assumed {@link #NCCL_BUFFERS});</li>
+ *   <li>on a GPU a reserve: the CUDA context and cuBLAS workspaces ({@link #CUDA_CONTEXT}) and the caching
+ *       allocator's slack ({@link #ALLOCATOR_SLACK} of activations and transients).</li>
+ * </ul>
+ * Before training, not at the same time: loading reads each tensor through a staging chunk, and the MNTP merge
+ * holds the adapter in float32 plus one block of rows ({@link MistralWeights#merge}). On the CPU the plan is
+ * the process's native memory beyond its baseline (libtorch loaded), with the loader's staging buffer.
+ */
+public final class MemoryPlanner {
+
+    /** CUDA context, kernels and cuBLAS workspaces per process (an assumption to check on the GPU). */
+    public static final long CUDA_CONTEXT = 1L << 30;
+    /** Fraction of activations and transients added for the CUDA caching allocator's rounding and slack. */
+    public static final double ALLOCATOR_SLACK = 0.10;
+    /** NCCL's own buffers per GPU with several workers (NCCL_BUFFSIZE × channels × peers; assumed). */
+    public static final long NCCL_BUFFERS = 512L << 20;
+
+    private MemoryPlanner() {
+    }
+
+    /** The plan of {@code r} with recomputation on or off. */
+    public static MemoryPlan plan(PlanRequest r, boolean recompute) {
+        ActivationModel a = r.activations();
+        int b = r.microBatch();
+        long weights = baseParameters(r.model()) * r.computeBytes();
+        long lora = loraParameters(r.model(), r.loraR());
+        long activations = (long) b * Math.max(a.perSample(recompute), a.perSampleWithoutGrad());
+        long gradCache = 32L * r.globalBatch() * r.model().hiddenSize() + 24L * r.globalBatch() * r.globalBatch();
+        List<MemoryPlan.Item> device = new ArrayList<>();
+        device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "base weights (%s, %.2f G parameters)",
+                r.computeBytes() == 2 ? "fp16" : "fp32", baseParameters(r.model()) / 1e9), weights));
+        device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "LoRA r=%d values + gradients (fp32, %.1f M)",
+                r.loraR(), lora / 1e6), 8 * lora));
+        device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "activations: micro-batch %d x %s", b,
+                recompute ? "(layer inputs + one layer)" : "(all layers)"), activations));
+        device.add(new MemoryPlan.Item("GradCache: gathered embeddings, gradients, loss", gradCache));
+        if (r.gpu() && r.workers() > 1) {
+            long scratch = Math.max(4 * lora, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
+            device.add(new MemoryPlan.Item("NCCL: gradient scratch + communicator buffers", scratch + NCCL_BUFFERS));
+        }
+        if (r.gpu()) {
+            device.add(new MemoryPlan.Item("CUDA context + allocator reserve",
+                    CUDA_CONTEXT + (long) (ALLOCATOR_SLACK * activations)));
+        }
+        // loading: the float32 staging window and its conversion; merging: the adapter in float32 and one block
+        long window = SafetensorsFile.DEFAULT_CHUNK_BYTES;
+        long loadChunk = window + window / 4 * r.computeBytes();
+        long merge = 4 * r.mntpParams() + MistralWeights.MERGE_CHUNK * (8 + r.computeBytes());
+        // on the CPU the window is native memory that lingers until the next garbage collection
+        long before = weights + (r.gpu() ? CUDA_CONTEXT + Math.max(loadChunk, merge) : Math.max(loadChunk, merge + window));
+        List<MemoryPlan.Item> host = List.of(
+                new MemoryPlan.Item("AdamW m, v and master values (fp32, JVM heap)", 12 * lora),
+                new MemoryPlan.Item("gradient copies: per micro-batch, tree sum, all-reduce (JVM heap)", 16 * lora));
+        return new MemoryPlan(r, recompute, List.copyOf(device), before, host);
+    }
+
+    /** The largest micro-batch (any size, up to the slice) whose plan fits {@code capacity}, or 0 if none. */
+    public static int largestFitting(PlanRequest r, boolean recompute, long capacity) {
+        int best = 0;
+        for (int b = 1; b <= r.slice(); b++) {
+            if (!plan(r.withMicroBatch(b), recompute).fits(capacity)) {
+                break;
+            }
+            best = b;
+        }
+        return best;
+    }
+
+    /**
+     * {@code micro_batch_size: "auto"}: the largest divisor of the slice ({@code global_batch_size / workers})
+     * whose plan fits, since micro-batches must tile the slice; 0 if not even 1 fits.
+     */
+    public static int autoMicroBatch(PlanRequest r, boolean recompute, long capacity) {
+        for (int b = r.slice(); b >= 1; b--) {
+            if (r.slice() % b == 0 && plan(r.withMicroBatch(b), recompute).fits(capacity)) {
+                return b;
+            }
+        }
+        return 0;
+    }
+
+    /** Parameters of the base as bg2vec loads it (no lm_head). */
+    public static long baseParameters(MistralConfig c) {
+        long n = 0;
+        for (long[] shape : MistralWeights.expectedShapes(c).values()) {
+            n += shape.length == 1 ? shape[0] : shape[0] * shape[1];
+        }
+        return n;
+    }
+
+    /** Values of a rank-{@code r} LoRA on all seven projections of every layer. */
+    public static long loraParameters(MistralConfig c, int r) {
+        return loraParameters(c, r, module -> true);
+    }
+
+    /** Values of the adapter {@code a} (its rank, on the projections it targets). */
+    public static long loraParameters(MistralConfig c, LoraConfig a) {
+        return loraParameters(c, a.r(), a::targets);
+    }
+
+    private static long loraParameters(MistralConfig c, int r, Predicate<String> wraps) {
+        long n = 0;
+        for (Map.Entry<String, long[]> e : MistralWeights.expectedShapes(c).entrySet()) {
+            long[] s = e.getValue();
+            String module = e.getKey().substring(0, e.getKey().length() - ".weight".length());
+            if (s.length == 2 && !module.equals("embed_tokens") && wraps.test(module)) {
+                n += (long) r * (s[0] + s[1]);
+            }
+        }
+        return n;
+    }
+}

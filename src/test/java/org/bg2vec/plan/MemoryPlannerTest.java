@@ -1,0 +1,100 @@
+package org.bg2vec.plan;
+
+import org.bg2vec.model.MistralConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MemoryPlannerTest {
+
+    private static MistralConfig shape(int vocab, int hidden, int mlp, int layers, int heads, int kv) {
+        return new MistralConfig(vocab, hidden, mlp, layers, heads, kv, 1e-5, 10000.0, 4096, 1, 2, null, 0.0, null);
+    }
+
+    static final MistralConfig MISTRAL_7B = shape(32000, 4096, 14336, 32, 32, 8);
+    static final MistralConfig LLAMA2_13B = shape(32000, 5120, 13824, 40, 40, 40);
+    static final MistralConfig TINYLLAMA = shape(32000, 2048, 5632, 22, 32, 4);
+
+    private static PlanRequest request(MistralConfig m, int bytes, int micro) {
+        return new PlanRequest(m, bytes, 128, micro, 128, 1, 16, true, true, 0, true);
+    }
+
+    @Test
+    void parameterCountsAreThePublishedOnesWithoutTheLmHead() {
+        // published totals (HF model cards / num_parameters()) include lm_head = vocab x hidden, which bg2vec never loads
+        assertEquals(7_241_732_096L, MemoryPlanner.baseParameters(MISTRAL_7B) + 32000L * 4096);
+        assertEquals(13_015_864_320L, MemoryPlanner.baseParameters(LLAMA2_13B) + 32000L * 5120);
+        assertEquals(1_100_048_384L, MemoryPlanner.baseParameters(TINYLLAMA) + 32000L * 2048);
+        // PEFT's "trainable params" for r=16 on all seven projections of Mistral-7B
+        assertEquals(41_943_040L, MemoryPlanner.loraParameters(MISTRAL_7B, 16));
+    }
+
+    @Test
+    void theBgGptConfigInConfHasItsShapes() throws Exception {
+        MistralConfig c = MistralConfig.load(Path.of("conf/models/bggpt-7b/config.json"));
+        assertEquals(38000, c.vocabSize());
+        // Mistral-7B's published total, less its lm_head (32000 x 4096), plus 6000 more embedding rows
+        assertEquals(7_241_732_096L - 32000L * 4096 + 6000L * 4096, MemoryPlanner.baseParameters(c));
+    }
+
+    @Test
+    void activationsOfATinyLayerByHand() {
+        // H 64, MLP 176, 4 heads of 16 on 2 kv heads, L 8, r 4, fp32, both dropouts:
+        //   norms 8·L·H = 4096; LoRA 5·L·(3H + Q + 2H + I) = 5·8·560 = 22400; rank products 28·L·r = 896;
+        //   q, k, v copies 4·L·(Q + 2KV) = 4·8·128 = 4096; probabilities (4 + 1 + 4)·n·L² = 9·256 = 2304;
+        //   MLP 4·4·L·I = 16·1408 = 22528
+        ActivationModel a = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, true, true);
+        assertEquals(4096 + 22400 + 896 + 4096 + 2304 + 22528, a.savedPerLayer());
+        assertEquals(4 * 8 * 64, a.layerInput());
+        // fp16: norms and LoRA inputs stay float32; copies, probabilities (4 + 1 + 2) and the MLP (4·2) shrink
+        ActivationModel h = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 2, 4, true, true);
+        assertEquals(4096 + 22400 + 896 + 2048 + 7 * 256 + 8 * 1408, h.savedPerLayer());
+        // without dropout in fp32, q/k/v share their float32 input, gate/up theirs: 4·L·(H + Q + H + I)
+        ActivationModel noDrop = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, false, false);
+        assertEquals(4096 + 4 * 8 * (64 + 64 + 64 + 176) + 896 + 4096 + 4 * 256 + 22528, noDrop.savedPerLayer());
+    }
+
+    @Test
+    void eachLayerAddsItsSavedTensorsOrWithRecomputationOnlyItsInput() {
+        for (MistralConfig m : new MistralConfig[]{MISTRAL_7B, LLAMA2_13B, TINYLLAMA}) {
+            for (int bytes : new int[]{2, 4}) {
+                ActivationModel a = new ActivationModel(m, 128, bytes, 16, true, true);
+                MistralConfig deeper = shape(m.vocabSize(), m.hiddenSize(), m.intermediateSize(),
+                        m.numHiddenLayers() + 1, m.numAttentionHeads(), m.numKeyValueHeads());
+                ActivationModel b = new ActivationModel(deeper, 128, bytes, 16, true, true);
+                assertEquals(a.savedPerLayer(), b.perSample(false) - a.perSample(false));
+                assertEquals(a.layerInput(), b.perSample(true) - a.perSample(true));
+                assertTrue(a.perSample(true) * 5 < a.perSample(false), "several times smaller with recomputation");
+            }
+        }
+    }
+
+    @Test
+    void autoPicksTheLargestDivisorOfTheSliceThatFits() {
+        PlanRequest r = new PlanRequest(MISTRAL_7B, 2, 128, 1, 96, 2, 16, true, true, 0, true); // slice 48
+        long capacity = MemoryPlanner.plan(r.withMicroBatch(7), false).peak(); // 7 fits exactly, 8 does not
+        assertEquals(7, MemoryPlanner.largestFitting(r, false, capacity));
+        assertEquals(6, MemoryPlanner.autoMicroBatch(r, false, capacity), "6 is the largest divisor of 48 <= 7");
+        assertFalse(MemoryPlanner.plan(r.withMicroBatch(8), false).fits(capacity));
+        assertEquals(0, MemoryPlanner.autoMicroBatch(r, false, MemoryPlanner.plan(r, false).peak() - 1));
+        assertTrue(MemoryPlanner.autoMicroBatch(r, true, capacity) > 6, "recomputation fits more");
+    }
+
+    @Test
+    void nclAndTheCudaReserveOnlyOnGpusAndTheLoadPeakCountsTheAdapter() {
+        PlanRequest gpu = new PlanRequest(MISTRAL_7B, 2, 128, 8, 128, 4, 16, true, true, 41_943_040L, true);
+        PlanRequest cpu = new PlanRequest(MISTRAL_7B, 4, 128, 8, 128, 4, 16, true, true, 41_943_040L, false);
+        MemoryPlan g = MemoryPlanner.plan(gpu, true);
+        MemoryPlan c = MemoryPlanner.plan(cpu, true);
+        assertTrue(g.device().stream().anyMatch(i -> i.name().startsWith("NCCL")));
+        assertTrue(g.device().stream().anyMatch(i -> i.name().startsWith("CUDA")));
+        assertTrue(c.device().stream().noneMatch(i -> i.name().startsWith("NCCL") || i.name().startsWith("CUDA")));
+        long weights = MemoryPlanner.baseParameters(MISTRAL_7B) * 2;
+        assertTrue(g.beforeTraining() >= weights + 4 * 41_943_040L, "the adapter is merged in float32");
+        assertEquals(g.total(), g.device().stream().mapToLong(MemoryPlan.Item::bytes).sum());
+    }
+}
