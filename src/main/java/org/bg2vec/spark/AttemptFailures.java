@@ -7,11 +7,11 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.bg2vec.train.PermanentFailureException;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The exceptions the tasks of one training attempt (one Spark job group) failed with, as objects: Spark's job
@@ -23,7 +23,8 @@ final class AttemptFailures extends SparkListener {
 
     private final String jobGroup;
     private final Set<Integer> stages = new HashSet<>();
-    private final List<Throwable> exceptions = new ArrayList<>();
+    /** By task index (the rank): the lowest rank's error explains the others' ("rank 0 refused ... see its error"). */
+    private final Map<Integer, Throwable> exceptions = new TreeMap<>();
     private int ended;
 
     AttemptFailures(String jobGroup) {
@@ -47,7 +48,7 @@ final class AttemptFailures extends SparkListener {
         }
         ended++;
         if (end.reason() instanceof ExceptionFailure f && f.exception().isDefined()) {
-            exceptions.add(f.exception().get());
+            exceptions.putIfAbsent(end.taskInfo().index(), f.exception().get());
         }
         notifyAll();
     }
@@ -71,11 +72,11 @@ final class AttemptFailures extends SparkListener {
     }
 
     private boolean anyPermanent() {
-        return exceptions.stream().anyMatch(PermanentFailureException::isPermanent);
+        return exceptions.values().stream().anyMatch(PermanentFailureException::isPermanent);
     }
 
-    /** The permanent task exception, if one arrived. */
+    /** The permanent task exception of the lowest rank, if one arrived. */
     synchronized Throwable firstPermanent() {
-        return exceptions.stream().filter(PermanentFailureException::isPermanent).findFirst().orElse(null);
+        return exceptions.values().stream().filter(PermanentFailureException::isPermanent).findFirst().orElse(null);
     }
 }
