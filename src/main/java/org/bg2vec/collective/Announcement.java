@@ -7,13 +7,22 @@ import java.util.Objects;
 /**
  * What one worker tells the others at the rendezvous (one string per task through
  * {@code BarrierTaskContext.allGather}): its rank, the host and port of its {@link CollectiveEndpoint},
- * its GPU address (null on CPU), and — from rank 0 only — the job secret and, on GPU, the NCCL unique id
- * (both base64). {@link #encode()} / {@link #decode(String)} give a single-line text form;
+ * its GPU address (null on CPU) and the identity of its JVM, and — from rank 0 only — the job secret and, on GPU,
+ * the NCCL unique id (both base64). A GPU address is only unique within a process's view of the host (containers
+ * on one host may each see their own GPU as 0), so two ranks clash on a GPU only within one JVM. {@link #encode()} / {@link #decode(String)} give a single-line text form;
  * {@link Rendezvous} turns the full set into a {@link PeerTable}.
  */
-public record Announcement(int rank, String host, int port, String gpu, String secretBase64, String ncclIdBase64) {
+public record Announcement(int rank, String host, int port, String gpu, String secretBase64, String ncclIdBase64,
+                           String jvm) {
 
     private static final String VERSION = "bg2vec-rendezvous-1";
+    /** This JVM's identity in announcements: random, so equal only for ranks in the same process. */
+    public static final String THIS_JVM = java.util.UUID.randomUUID().toString();
+
+    /** An announcement of a rank running in this JVM. */
+    public Announcement(int rank, String host, int port, String gpu, String secretBase64, String ncclIdBase64) {
+        this(rank, host, port, gpu, secretBase64, ncclIdBase64, THIS_JVM);
+    }
 
     public Announcement {
         Objects.requireNonNull(host, "host");
@@ -21,17 +30,21 @@ public record Announcement(int rank, String host, int port, String gpu, String s
             throw new IllegalArgumentException("rank must be >= 0, got " + rank);
         }
         new PeerAddress(host, port); // validates host and port
-        for (String v : new String[] {host, gpu, secretBase64, ncclIdBase64}) {
+        Objects.requireNonNull(jvm, "jvm");
+        for (String v : new String[] {host, gpu, secretBase64, ncclIdBase64, jvm}) {
             if (v != null && (v.contains(";") || v.contains("\n"))) {
                 throw new IllegalArgumentException("rendezvous field contains ';' or a newline: " + v);
             }
         }
     }
 
-    /** Single-line text form: {@code bg2vec-rendezvous-1;rank=0;host=h;port=1234[;gpu=0][;secret=..][;ncclId=..]}. */
+    /**
+     * Single-line text form:
+     * {@code bg2vec-rendezvous-1;rank=0;host=h;port=1234;jvm=..[;gpu=0][;secret=..][;ncclId=..]}.
+     */
     public String encode() {
         StringBuilder sb = new StringBuilder(VERSION).append(";rank=").append(rank).append(";host=").append(host)
-                .append(";port=").append(port);
+                .append(";port=").append(port).append(";jvm=").append(jvm);
         if (gpu != null) {
             sb.append(";gpu=").append(gpu);
         }
@@ -63,7 +76,7 @@ public record Announcement(int rank, String host, int port, String gpu, String s
         try {
             return new Announcement(Integer.parseInt(required(fields, "rank")), required(fields, "host"),
                     Integer.parseInt(required(fields, "port")), fields.get("gpu"), fields.get("secret"),
-                    fields.get("ncclId"));
+                    fields.get("ncclId"), required(fields, "jvm"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("rendezvous message has a non-numeric rank or port: " + abbreviate(text), e);
         }

@@ -65,10 +65,11 @@ public final class Rendezvous {
                         + ":" + a.port());
             }
             if (a.gpu() != null) {
-                clash = gpus.put(a.host() + " gpu " + a.gpu(), a.rank());
+                clash = gpus.put(a.jvm() + " gpu " + a.gpu(), a.rank());
                 if (clash != null) {
                     throw new IllegalArgumentException("ranks " + clash + " and " + a.rank() + " were both given GPU "
-                            + a.gpu() + " on " + a.host() + ": one GPU per worker (check the executor GPU resources)");
+                            + a.gpu() + " in one executor on " + a.host() + ": one GPU per worker (check that"
+                            + " spark.task.resource.gpu.amount equals spark.executor.resource.gpu.amount)");
                 }
             }
         }

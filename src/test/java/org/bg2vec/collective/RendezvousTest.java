@@ -34,7 +34,7 @@ class RendezvousTest {
     void inconsistentAnnouncementsAreRejectedNamingTheRanks() {
         String s = PeerTable.encodeSecret(PeerTable.newSecret());
         String r0 = new Announcement(0, "a", 1000, "0", s, null).encode();
-        String r1 = new Announcement(1, "b", 1000, "0", null, null).encode();
+        String r1 = new Announcement(1, "b", 1000, "0", null, null, "jvm-on-b").encode();
         assertEquals(2, Rendezvous.sorted(List.of(r1, r0)).size());
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
                 () -> Rendezvous.sorted(List.of(r0, r0)));
@@ -50,6 +50,21 @@ class RendezvousTest {
         assertThrows(IllegalArgumentException.class, () -> Rendezvous.peerTable(0,
                 List.of(new Announcement(0, "a", 1, null, null, null).encode()), T, T));
         assertThrows(IllegalArgumentException.class, () -> Rendezvous.ncclId(List.of(r0, r1)));
+    }
+
+    @Test
+    void containersOnOneHostMaySeeTheirOwnGpuAsTheSameAddress() {
+        // two executors on one host with host networking, each in a container that shows its GPU as 0
+        String r0 = new Announcement(0, "10.0.0.5", 1000, "0", PeerTable.encodeSecret(PeerTable.newSecret()), null,
+                "jvm-a").encode();
+        String r1 = new Announcement(1, "10.0.0.5", 1001, "0", null, null, "jvm-b").encode();
+        List<Announcement> ranks = Rendezvous.sorted(List.of(r1, r0));
+        assertEquals("jvm-b", ranks.get(1).jvm());
+        // the same two ranks inside one executor JVM do share a GPU: refused
+        String r1SameJvm = new Announcement(1, "10.0.0.5", 1001, "0", null, null, "jvm-a").encode();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Rendezvous.sorted(List.of(r0, r1SameJvm)));
+        assertTrue(e.getMessage().contains("ranks 0 and 1") && e.getMessage().contains("one executor"), e.getMessage());
     }
 
     @Test
