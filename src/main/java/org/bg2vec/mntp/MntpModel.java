@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import org.bg2vec.model.Autograd;
 import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.model.NamedParameter;
+import org.bg2vec.model.Trainable;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,18 +20,30 @@ import java.util.List;
  * so the saved keys are {@code base_model.model.layers.N...}, the adapter {@code train} merges) plus the causal
  * LM head, scored with {@link MntpLoss}.
  */
-public final class MntpModel implements AutoCloseable {
+public final class MntpModel implements Trainable, AutoCloseable {
 
     private final MistralEncoder encoder;
     private final LmHead head;
+    private final String baseModelName;
+    private final boolean saveHead;
 
-    /** Takes ownership of both. The encoder must carry a trainable adapter. */
+    /** Takes ownership of both; {@link #saveAdapter} records no base model and leaves the head out. */
     public MntpModel(MistralEncoder encoder, LmHead head) {
+        this(encoder, head, "", false);
+    }
+
+    /**
+     * Takes ownership of both. The encoder must carry a trainable adapter. {@link #saveAdapter} records
+     * {@code baseModelName} and, with {@code saveHead}, writes a trained head beside the adapter.
+     */
+    public MntpModel(MistralEncoder encoder, LmHead head, String baseModelName, boolean saveHead) {
         if (encoder.trainableAdapter() == null) {
             throw new IllegalArgumentException("the MNTP encoder needs a trainable LoRA adapter");
         }
         this.encoder = encoder;
         this.head = head;
+        this.baseModelName = baseModelName;
+        this.saveHead = saveHead;
     }
 
     /** The loss sum, argmax hits and number of predicted positions of one batch. */
@@ -46,6 +59,7 @@ public final class MntpModel implements AutoCloseable {
     }
 
     /** The LoRA parameters and, when trainable, {@code lm_head.weight}, sorted by name. */
+    @Override
     public List<NamedParameter> trainableParameters() {
         List<NamedParameter> out = new ArrayList<>(encoder.trainableParameters());
         out.addAll(head.parameters());
@@ -99,12 +113,13 @@ public final class MntpModel implements AutoCloseable {
     }
 
     /**
-     * Writes the PEFT adapter into {@code dir} and, with {@code withHead} and a trained head,
+     * Writes the PEFT adapter into {@code dir} and, when the head is trained and to be saved,
      * {@code dir/lm_head.safetensors} beside it (PEFT ignores that file; {@code train} merges only the adapter).
      */
-    public void save(Path dir, boolean withHead) throws IOException {
-        encoder.saveAdapter(dir);
-        if (withHead && head.trainable()) {
+    @Override
+    public void saveAdapter(Path dir) throws IOException {
+        encoder.saveAdapter(dir, baseModelName);
+        if (saveHead && head.trainable()) {
             head.save(dir);
         }
     }
