@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * MNTP as a {@link TrainingStep} of the shared training loop: {@link MntpStep} over the prepared samples' ids
  * (the first view; {@code bg2vec prepare} writes the same text in both). Validation reports the mean loss, the
- * masked-token accuracy and the perplexity {@code exp(loss)} of each batch, averaged over the batches.
+ * masked-token accuracy (both averaged over the batches) and the perplexity {@code exp(mean loss)}.
  */
 public final class MntpSteps implements TrainingStep.Factory {
 
@@ -57,7 +57,12 @@ public final class MntpSteps implements TrainingStep.Factory {
             @Override
             public Validation evaluate(NDManager manager, List<TrainSample> slice) {
                 double[] v = step.evaluate(manager, ids(slice));
-                return new Validation(v[0], Map.of("accuracy", v[1], "perplexity", Math.exp(v[0])));
+                return new Validation(v[0], Map.of("accuracy", v[1]));
+            }
+
+            @Override
+            public Map<String, Double> derivedMetrics(double meanLoss) {
+                return Map.of("perplexity", Math.exp(meanLoss));
             }
         };
     }

@@ -415,6 +415,7 @@ public final class SimCseTrainer {
         double mean = sum / batchesToRun;
         Map<String, Double> means = new TreeMap<>();
         sums.forEach((k, x) -> means.put(k, x / batchesToRun));
+        means.putAll(step.derivedMetrics(mean));
         if (rank == 0) {
             LOG.info("validation at step {}: loss {} over {} batches{}", atStep, String.format("%.4f", mean), batchesToRun,
                     means.isEmpty() ? "" : " " + means);

@@ -29,6 +29,11 @@ public interface TrainingStep {
     /** The global loss of a validation batch in eval mode (no dropout, no grad). */
     Validation evaluate(NDManager manager, List<TrainSample> slice);
 
+    /** Metrics of a whole validation derived from its mean loss (e.g. MNTP's perplexity exp(loss)); none by default. */
+    default Map<String, Double> derivedMetrics(double meanLoss) {
+        return Map.of();
+    }
+
     /**
      * How a trainer builds its step once the trainable parameters and the collective are set up, with the
      * objective's name (for logs) and its settings (part of the run's identity: a checkpoint of other settings
