@@ -47,12 +47,9 @@ public final class MntpStep {
     private final int microBatch;
     private final long seed;
 
+    /** The global batch must split into equal worker slices of whole micro-batches (the training loop checks it). */
     public MntpStep(MntpModel model, Masking masking, Collective collective, TrainableVector params,
                     BatchCollator collator, int globalBatch, int microBatch, long seed) {
-        if (globalBatch % collective.size() != 0 || (globalBatch / collective.size()) % microBatch != 0) {
-            throw new IllegalArgumentException("global batch " + globalBatch + " must split into " + collective.size()
-                    + " equal slices that are multiples of the micro-batch size " + microBatch);
-        }
         this.model = model;
         this.masking = masking;
         this.collective = collective;
