@@ -181,6 +181,24 @@ class MntpLossFixtureTest {
         assertArrayEquals(grads[0], grads[1]);
     }
 
+    @Test
+    void aFrozenHeadIsNoParameterAndLeavesTheLoraGradientsAsTheyAre() throws Exception {
+        Masking.MaskedBatch b = labelledBatch();
+        float[][] lora = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            boolean trainHead = k == 0;
+            try (MntpModel model = model(EncoderOptions.cpu(), true, trainHead); NDManager m = DjlRuntime.newManager()) {
+                TrainableVector params = new TrainableVector(model.trainableParameters());
+                assertEquals(trainHead, params.parameters().stream().anyMatch(p -> p.name().equals(LmHead.NAME)));
+                params.zeroGradients();
+                model.backward(m, b, 0, 1f);
+                int loraSize = trainHead ? params.offset(params.parameters().size() - 1) : params.size();
+                lora[k] = Arrays.copyOf(params.gradients(), loraSize);
+            }
+        }
+        assertArrayEquals(lora[0], lora[1]);
+    }
+
     private static Float[] box(float[] a) {
         Float[] out = new Float[a.length];
         for (int i = 0; i < a.length; i++) {
