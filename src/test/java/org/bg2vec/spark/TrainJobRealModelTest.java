@@ -22,6 +22,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -86,10 +87,15 @@ class TrainJobRealModelTest {
                 "the retried run ends with the uninterrupted run's adapter");
     }
 
+    static WorkerFunction mntp(double mlmProbability) {
+        MntpSettings settings = new MntpSettings(CollatorType.ALL_MASK, mlmProbability, MaskTokenType.BLANK, true, true,
+                true);
+        return (c, collective, listener, env) -> MntpWorker.run(c, settings, collective, listener, env);
+    }
+
     @Test
     void mntpWithTwoWorkersTrainsTheAdapterAndHeadOfOne() throws Exception {
-        MntpSettings settings = new MntpSettings(CollatorType.ALL_MASK, 0.4, MaskTokenType.BLANK, true, true, true);
-        WorkerFunction mntp = (c, collective, listener, env) -> MntpWorker.run(c, settings, collective, listener, env);
+        WorkerFunction mntp = mntp(0.4);
         TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w1"), ""), OPTIONS, mntp);
         TrainJob.Result two = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w2"),
                 ", \"workers\": 2"), OPTIONS, mntp);
@@ -104,5 +110,14 @@ class TrainJobRealModelTest {
         assertTrue(Files.size(tmp.resolve("w1").resolve(head)) > 0, "the trained head is saved beside the adapter");
         assertEquals(-1, Files.mismatch(tmp.resolve("w1").resolve(head), tmp.resolve("w2").resolve(head)),
                 "W=2 trains the W=1 head");
+    }
+
+    @Test
+    void anMntpCheckpointOfOtherMaskingSettingsBelongsToAnotherRun() throws Exception {
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("m"), ""), OPTIONS, mntp(0.4));
+        TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark,
+                RealTraining.config(model, data, tmp.resolve("m"), ""), OPTIONS, mntp(0.5)));
+        assertTrue(e.permanent(), e.getMessage());
+        assertTrue(e.getMessage().contains("mlm_probability 0.4 -> 0.5"), e.getMessage());
     }
 }
