@@ -44,7 +44,8 @@ public record Masking(CollatorType type, double probability, int maskId, int voc
     /**
      * The masking of {@code model} with {@code tokenizer} (a parsed {@code tokenizer.json}, named {@code source}
      * in errors): the mask id looked up as {@code maskToken} says; never selected are the model's BOS, EOS and
-     * pad ids and the tokenizer's added tokens marked {@code special} (Hugging Face's special-tokens mask).
+     * pad ids, the tokenizer's added tokens marked {@code special} and the mask token itself (Hugging Face's
+     * special-tokens mask once llm2vec has set the tokenizer's {@code mask_token}).
      */
     public static Masking of(JsonNode tokenizer, String source, MistralConfig model, CollatorType type,
                              double probability, MaskTokenType maskToken) {
@@ -60,6 +61,7 @@ public record Masking(CollatorType type, double probability, int maskId, int voc
             }
         }
         int maskId = maskToken.resolve(tokenizer, model.eosTokenId(), source);
+        special.add(maskId); // llm2vec makes it the tokenizer's mask_token, hence one of HF's special tokens
         return new Masking(type, probability, maskId, model.vocabSize(),
                 special.stream().mapToInt(Integer::intValue).toArray());
     }

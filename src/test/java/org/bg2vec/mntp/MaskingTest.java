@@ -147,7 +147,7 @@ class MaskingTest {
         MistralConfig model = new MistralConfig(32000, 64, 128, 1, 4, 2, 1e-5, 1e4, 512, 1, 2, null, 0, null);
         Masking m = Masking.of(json, "t", model, CollatorType.ALL_MASK, 0.8, MaskTokenType.BLANK);
         assertEquals(28730, m.maskId());
-        assertArrayEquals(new int[]{0, 1, 2}, m.specialIds());
+        assertArrayEquals(new int[]{0, 1, 2, 28730}, m.specialIds(), "HF's special tokens, the mask token among them");
     }
 
     @Test
