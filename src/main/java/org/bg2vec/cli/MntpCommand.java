@@ -30,7 +30,8 @@ public final class MntpCommand extends TrainCommand {
                     + ": " + e.getMessage(), e);
         }
         MntpSettings settings = m.mntp();
-        worker = (c, collective, listener, environment) -> MntpWorker.run(c, settings, collective, listener, environment);
+        worker = (c, collective, listener, environment) ->
+                MntpWorker.run(c, settings, collective, listener, environment);
         return m.train();
     }
 }

@@ -59,7 +59,8 @@ public record MntpConfig(TrainConfig train, MntpSettings mntp) {
         }
         String head = text(node, "lm_head", "train");
         if (!head.equals("train") && !head.equals("frozen")) {
-            errors.add("lm_head must be \"train\" (llm2vec: trained with the LoRA) or \"frozen\", got \"" + head + "\"");
+            errors.add("lm_head must be \"train\" (llm2vec: trained with the LoRA) or \"frozen\", got \"" + head
+                    + "\"");
         }
         boolean save = bool(node, "save_lm_head", errors);
         boolean fromEmbeddings = bool(node, "lm_head_from_embeddings", errors);

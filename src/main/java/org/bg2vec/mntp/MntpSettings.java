@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *                             head from the input embeddings
  */
 public record MntpSettings(CollatorType collatorType, double mlmProbability, MaskTokenType maskTokenType,
-                           boolean trainLmHead, boolean saveLmHead, boolean lmHeadFromEmbeddings) implements Serializable {
+                           boolean trainLmHead, boolean saveLmHead, boolean lmHeadFromEmbeddings)
+        implements Serializable {
 
     /** The settings that change what is trained, for the run's identity (checkpoints of other settings are refused). */
     public Map<String, String> identity() {

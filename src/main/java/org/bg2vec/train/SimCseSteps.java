@@ -38,7 +38,8 @@ final class SimCseSteps implements TrainingStep.Factory {
     @Override
     public TrainingStep create(TrainableVector params, Collective collective) {
         GradCacheStep step = new GradCacheStep(encoder, loss, collective, params,
-                new BatchCollator(model.padTokenId()), config.globalBatchSize(), config.microBatchSize(), config.seed());
+                new BatchCollator(model.padTokenId()), config.globalBatchSize(), config.microBatchSize(),
+                config.seed());
         return new TrainingStep() {
             @Override
             public Result run(NDManager manager, List<TrainSample> slice, long stepIndex, double gradScale) {

@@ -34,8 +34,8 @@ import java.util.TreeMap;
  * The training loop of one worker (rank r of W, the {@link Collective}'s size), for SimCSE and, with another
  * {@link TrainingStep}, MNTP. Every worker runs this with its own model copy; it reads only its slice of each
  * global batch, and the step ({@link GradCacheStep} for SimCSE) makes the summed gradient exactly the
- * single-process gradient of the global batch, so W workers train the same model as one. After the gradient: skip on inf/nan (dynamic
- * loss scaling in fp16), global-norm clipping, AdamW with HF's linear schedule. Rank 0 writes
+ * single-process gradient of the global batch, so W workers train the same model as one. After the gradient:
+ * skip on inf/nan (dynamic loss scaling in fp16), global-norm clipping, AdamW with HF's linear schedule. Rank 0 writes
  * checkpoints, metrics, the final adapter ({@code output_dir/adapter}) and the loss curve
  * ({@code output_dir/loss.png}); all ranks resume from the same checkpoint.
  */
@@ -183,8 +183,9 @@ public final class SimCseTrainer {
             LOG.info("{} training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
                             + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {};"
                             + " independent cropping: {}",
-                    steps.name(), rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers, global / workers,
-                    config.microBatchSize(), params.size(), config.precision(), config.independentCropping());
+                    steps.name(), rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers,
+                    global / workers, config.microBatchSize(), params.size(), config.precision(),
+                    config.independentCropping());
         }
         MetricsLog metrics = rank == 0 ? new MetricsLog(config.outputDir(), hadoop, state.step()) : null;
         TrainingStep step = steps.create(params, collective);
@@ -417,8 +418,8 @@ public final class SimCseTrainer {
         sums.forEach((k, x) -> means.put(k, x / batchesToRun));
         means.putAll(step.derivedMetrics(mean));
         if (rank == 0) {
-            LOG.info("validation at step {}: loss {} over {} batches{}", atStep, String.format("%.4f", mean), batchesToRun,
-                    means.isEmpty() ? "" : " " + means);
+            LOG.info("validation at step {}: loss {} over {} batches{}", atStep, String.format("%.4f", mean),
+                    batchesToRun, means.isEmpty() ? "" : " " + means);
             metrics.eval(atStep, mean, batchesToRun, means);
             metrics.flush();
         }
