@@ -68,7 +68,8 @@ public final class LmHead implements AutoCloseable {
             long[] shape = ckpt.info(key).shape();
             if (shape.length != 2 || shape[0] != config.vocabSize() || shape[1] != config.hiddenSize()) {
                 throw new IllegalArgumentException(modelDir + ": " + key + " has shape "
-                        + java.util.Arrays.toString(shape) + ", the LM head needs [" + config.vocabSize() + ", " + config.hiddenSize() + "]");
+                        + java.util.Arrays.toString(shape) + ", the LM head needs [" + config.vocabSize() + ", "
+                        + config.hiddenSize() + "]");
             }
             NDArray w = ckpt.read(manager, key, DataType.FLOAT32);
             w.setName(NAME);
