@@ -51,6 +51,10 @@ DUMP_ROOT = os.environ.get("BG2VEC_DUMP_ROOT", "hdfs:///data/bgwiki")
 BASE_MODEL = os.environ.get("BG2VEC_BASE_MODEL", "hdfs:///models/BgGPT-7B-Instruct-v0.2")
 # the MNTP adapter merged into the base before training (and before evaluating); "" when the base has it merged
 MNTP_ADAPTER = os.environ.get("BG2VEC_MNTP_ADAPTER", "hdfs:///models/bg2vec-mntp")
+# BG2VEC_RUN_MNTP=1 trains a new MNTP adapter on the prepared dump first (task "mntp", `bg2vec mntp`) and
+# merges that one instead of BG2VEC_MNTP_ADAPTER. Off by default: the published MNTP adapter is the usual start.
+RUN_MNTP = os.environ.get("BG2VEC_RUN_MNTP", "").lower() in ("1", "true", "yes")
+MNTP_BASE_CONFIG = os.environ.get("BG2VEC_MNTP_CONFIG", BG2VEC_HOME + "/conf/bg2vec-mntp.json")
 TOKENIZER = os.environ.get("BG2VEC_TOKENIZER", BASE_MODEL + "/tokenizer.json")
 GPU_WORKERS = int(os.environ.get("BG2VEC_GPU_WORKERS", "4"))
 # Where GPU executors find the discovery script. YARN: ./getGpusResources.sh in the container's working
@@ -110,6 +114,9 @@ MODEL_OUT = DATA_ROOT + "/models/" + DUMP_DATE + "-run" + RUN
 CHECKPOINTS = MODEL_OUT + "/checkpoints"
 ADAPTER = MODEL_OUT + "/adapter"  # where `train` writes the final adapter inside output_dir
 REPORT = DATA_ROOT + "/reports/" + DUMP_DATE + "-run" + RUN
+MNTP_OUT = DATA_ROOT + "/models/mntp-" + DUMP_DATE + "-run" + RUN  # the mntp task's output_dir (BG2VEC_RUN_MNTP)
+MERGED_ADAPTER = MNTP_OUT + "/adapter" if RUN_MNTP else MNTP_ADAPTER  # what train and evaluate merge
+MNTP_CONFIG = LOCAL_RUN_DIR + "/" + RUN + "/bg2vec-mntp.json"
 # the train config written on the Airflow worker right before spark-submit (client mode reads it there)
 TRAIN_CONFIG = LOCAL_RUN_DIR + "/" + RUN + "/bg2vec-simcse.json"
 
@@ -123,14 +130,31 @@ def write_train_config(context):
     with open(BASE_CONFIG, encoding="utf-8") as f:
         config = json.load(f)
     config["model_name_or_path"] = BASE_MODEL
-    if MNTP_ADAPTER:
-        config["peft_model_name_or_path"] = MNTP_ADAPTER
+    if MERGED_ADAPTER:
+        config["peft_model_name_or_path"] = task.render_template(MERGED_ADAPTER, context)
     else:
         config.pop("peft_model_name_or_path", None)
     config["train_data"] = task.render_template(PREPARED, context)
     config["output_dir"] = task.render_template(MODEL_OUT, context)
     config["checkpoint_dir"] = task.render_template(CHECKPOINTS, context)
-    path = task.render_template(TRAIN_CONFIG, context)
+    write_config(config, task.render_template(TRAIN_CONFIG, context))
+
+
+def write_mntp_config(context):
+    """on_execute_callback of the mntp task: the MNTP base config with this run's model, data and outputs."""
+    task = context["task"]
+    with open(MNTP_BASE_CONFIG, encoding="utf-8") as f:
+        config = json.load(f)
+    config["model_name_or_path"] = BASE_MODEL
+    config.pop("peft_model_name_or_path", None)
+    config["train_data"] = task.render_template(PREPARED, context)
+    config["output_dir"] = task.render_template(MNTP_OUT, context)
+    config["checkpoint_dir"] = task.render_template(MNTP_OUT + "/checkpoints", context)
+    write_config(config, task.render_template(MNTP_CONFIG, context))
+
+
+def write_config(config, path):
+    """Writes a JSON config atomically (a task that dies midway leaves no half-written file)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -207,7 +231,7 @@ with DAG(
         application_args=[
             "evaluate",
             "--model", BASE_MODEL,
-            *(["--base-adapter", MNTP_ADAPTER] if MNTP_ADAPTER else []),
+            *(["--base-adapter", MERGED_ADAPTER] if MERGED_ADAPTER else []),
             "--adapter", ADAPTER,
             "--data", PREPARED,
             "--output", REPORT,
@@ -216,4 +240,22 @@ with DAG(
         execution_timeout=timedelta(hours=3),
     )
 
-    prepare >> train >> evaluate
+    if RUN_MNTP:
+        mntp = SparkSubmitOperator(
+            task_id="mntp",
+            conn_id=SPARK_CONN_ID,
+            application=JAR,
+            java_class="org.bg2vec.cli.Main",
+            name="bg2vec-mntp-" + RUN,
+            deploy_mode="client",  # the driver reads MNTP_CONFIG from this worker's disk
+            files=GPU_FILES,
+            num_executors=GPU_WORKERS,
+            conf=gpu_conf(GPU_WORKERS),
+            application_args=["mntp", "--config", MNTP_CONFIG, "--workers", str(GPU_WORKERS), "--device", "gpu"],
+            on_execute_callback=write_mntp_config,
+            retries=3,  # resumes from the last complete checkpoint, as train does
+            execution_timeout=timedelta(hours=24),
+        )
+        prepare >> mntp >> train >> evaluate
+    else:
+        prepare >> train >> evaluate

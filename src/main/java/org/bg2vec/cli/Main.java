@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 PrepareCommand.class,
                 TrainCommand.class,
+                MntpCommand.class,
                 PlanCommand.class,
                 EncodeCommand.class,
                 EvaluateCommand.class,

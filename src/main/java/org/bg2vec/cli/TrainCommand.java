@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 + " gradients summed through a CPU (TCP) or NCCL collective.",
                 "Writes the adapter, metrics.jsonl, worker-metrics.jsonl and loss.png to output_dir; retries a failed"
                         + " stage up to max_attempts times, resuming from the last checkpoint."})
-public final class TrainCommand implements Callable<Integer> {
+public class TrainCommand implements Callable<Integer> {
 
     /** Exit code for configuration problems: found before Spark starts, or a permanent failure in training. */
     static final int CONFIG_ERROR = 2;
@@ -81,6 +81,18 @@ public final class TrainCommand implements Callable<Integer> {
     /** {@code config} with {@code --set} overrides, {@code --workers} and {@code --[no-]resume} applied, validated. */
     static TrainConfig readConfig(Path config, Map<String, String> overrides, Integer workers, Boolean resume)
             throws IOException {
+        ObjectNode node = readNode(config, overrides, workers, resume);
+        try {
+            return TrainConfig.parse(node.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(config + (overrides.isEmpty() ? "" : " with --set " + overrides.keySet())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JSON object of {@code config} with the overrides applied, not yet validated. */
+    static ObjectNode readNode(Path config, Map<String, String> overrides, Integer workers, Boolean resume)
+            throws IOException {
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("config file " + config + " does not exist");
         }
@@ -102,12 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             node.put("resume", resume ? Resume.AUTO : Resume.NEVER);
         }
-        try {
-            return TrainConfig.parse(node.toString());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(config + (overrides.isEmpty() ? "" : " with --set " + overrides.keySet())
-                    + ": " + e.getMessage(), e);
-        }
+        return node;
     }
 
     private static JsonNode jsonValue(String text) {
@@ -141,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
                     : System.getProperty("spark.master") != null ? null : "local[" + c.workers() + "]";
             TrainJob.preflight(sparkMaster, conf, c, options);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("bg2vec train: " + e.getMessage());
+            err.println("bg2vec " + commandSpec.name() + ": " + e.getMessage());
             err.flush();
             return CONFIG_ERROR;
         }
@@ -159,7 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return CliErrors.report(commandSpec, e);
         } catch (TrainingFailedException e) {
-            err.println("bg2vec train: " + e.getMessage());
+            err.println("bg2vec " + commandSpec.name() + ": " + e.getMessage());
             for (int i = 0; i < e.causes().size(); i++) {
                 err.println("  attempt " + (i + 1) + ": " + e.causes().get(i));
             }

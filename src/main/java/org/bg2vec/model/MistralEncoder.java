@@ -190,6 +190,25 @@ public final class MistralEncoder implements TrainableEncoder {
             TrainableEncoder.super.backwardFromEmbeddings(m, batch, dropoutSeed, embeddingGradient);
             return;
         }
+        backwardThroughHead(m, batch, dropoutSeed, h -> options.pooling().pool(h, batch, config.bosTokenId()),
+                embeddingGradient);
+    }
+
+    /**
+     * The training forward of {@code batch}, then {@code head} on its {@code last_hidden_state} (e.g. pooling,
+     * or MNTP's LM head and loss), back-propagating {@code headGradient} from the head's output into the
+     * trainable parameters (and any tensor the head uses that requires grad). With
+     * {@link EncoderOptions#recomputeLayers()} layer by layer as {@link #backwardFromEmbeddings} describes,
+     * with the same gradients.
+     */
+    public void backwardThroughHead(NDManager m, TokenizedBatch batch, long dropoutSeed, UnaryOperator<NDArray> head,
+                                    NDArray headGradient) {
+        if (!options.recomputeLayers()) {
+            try (Autograd.Scope on = Autograd.gradMode(true)) {
+                Autograd.backward(head.apply(lastHiddenState(m, batch, true, dropoutSeed, null)), headGradient);
+            }
+            return;
+        }
         int layers = config.numHiddenLayers();
         try (NDManager sub = m.newSubManager(options.device())) {
             NDArray[] inputs = new NDArray[layers + 1];
@@ -201,7 +220,7 @@ public final class MistralEncoder implements TrainableEncoder {
                     inputs[layer + 1] = decoderLayer(pass, layer, inputs[layer], true, null, null);
                 }
             }
-            NDArray upstream = headGradient(pass, batch, inputs[layers], embeddingGradient);
+            NDArray upstream = headGradient(pass, inputs[layers], head, headGradient);
             inputs[layers].close();
             for (int layer = layers - 1; layer >= 0; layer--) {
                 upstream = layerGradient(pass, layer, inputs[layer], upstream, layer > 0);
@@ -210,14 +229,12 @@ public final class MistralEncoder implements TrainableEncoder {
         }
     }
 
-    /** Gradient of the pooled embeddings' loss w.r.t. the last layer's output {@code last} (final norm + pooling). */
-    private NDArray headGradient(Pass pass, TokenizedBatch batch, NDArray last, NDArray embeddingGradient) {
+    /** Gradient of the head's loss w.r.t. the last layer's output {@code last} (final norm + head). */
+    private NDArray headGradient(Pass pass, NDArray last, UnaryOperator<NDArray> head, NDArray outputGradient) {
         try (NDManager scope = pass.sub().newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
             scope.tempAttachAll(last);
             Autograd.requireGrad(last);
-            NDArray pooled = options.pooling().pool(rmsNorm(last, weights.get("norm.weight")), batch,
-                    config.bosTokenId());
-            Autograd.backward(pooled, embeddingGradient);
+            Autograd.backward(head.apply(rmsNorm(last, weights.get("norm.weight"))), outputGradient);
             return inputGradient(pass, last);
         }
     }

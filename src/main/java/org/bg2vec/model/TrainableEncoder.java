@@ -4,10 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.tokenize.TokenizedBatch;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-
 /**
  * What the SimCSE trainer needs from a model: pooled embeddings of a token batch, its trainable
  * (LoRA) parameters, and a way to save them. Implemented by the bidirectional Mistral encoder;
@@ -18,7 +14,7 @@ import java.util.List;
  * twice gives bit-identical embeddings (GradCache re-forward) and worker threads of one JVM do not
  * disturb each other.
  */
-public interface TrainableEncoder extends AutoCloseable {
+public interface TrainableEncoder extends Trainable, AutoCloseable {
 
     /** Width of the pooled embedding. */
     int hiddenSize();
@@ -46,12 +42,6 @@ public interface TrainableEncoder extends AutoCloseable {
             Autograd.backward(embed(manager, batch, true, dropoutSeed), embeddingGradient);
         }
     }
-
-    /** The trainable parameters in a fixed order (sorted by name), float32, gradients attached. */
-    List<NamedParameter> trainableParameters();
-
-    /** Writes the trainable adapter (PEFT format for the Mistral encoder) into {@code dir}. */
-    void saveAdapter(Path dir) throws IOException;
 
     @Override
     void close();

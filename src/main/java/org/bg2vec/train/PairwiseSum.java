@@ -12,7 +12,7 @@ import java.util.Deque;
  * W ≤ 2 and a power-of-two number of micro-batches per worker, W workers compute the single-worker
  * gradient bit for bit; otherwise they agree up to float reassociation.
  */
-final class PairwiseSum {
+public final class PairwiseSum {
 
     private record Partial(int level, float[] sum) {
     }
@@ -20,7 +20,7 @@ final class PairwiseSum {
     private final Deque<Partial> stack = new ArrayDeque<>();
 
     /** Adds the next vector (ownership passes to this object). */
-    void add(float[] v) {
+    public void add(float[] v) {
         Partial p = new Partial(0, v);
         while (!stack.isEmpty() && stack.peek().level() == p.level()) {
             Partial left = stack.pop();
@@ -35,7 +35,7 @@ final class PairwiseSum {
     }
 
     /** The sum of everything added (the remaining partial sums combined, oldest first). */
-    float[] result() {
+    public float[] result() {
         if (stack.isEmpty()) {
             throw new IllegalStateException("nothing was added");
         }

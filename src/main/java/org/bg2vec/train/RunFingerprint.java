@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -54,12 +55,19 @@ final class RunFingerprint {
 
     /** The identity parts of training {@code config} on the data of {@code manifest} (no run id yet). */
     static RunIdentity of(TrainConfig config, Manifest manifest, Configuration hadoop) throws IOException {
+        return of(config, Map.of(), manifest, hadoop);
+    }
+
+    /** As above, with the settings of the objective beyond the {@link TrainConfig} (MNTP's masking). */
+    static RunIdentity of(TrainConfig config, Map<String, String> objective, Manifest manifest, Configuration hadoop)
+            throws IOException {
         SortedMap<String, String> parts = new TreeMap<>();
         for (RecordComponent rc : TrainConfig.class.getRecordComponents()) {
             if (!OPERATIONAL.contains(rc.getName())) {
                 parts.put(snakeCase(rc.getName()), String.valueOf(value(rc, config)));
             }
         }
+        parts.putAll(objective);
         parts.put("model", directory(config.modelNameOrPath(), hadoop));
         parts.put("adapter", directory(config.peftModelNameOrPath(), hadoop));
         parts.put("data", data(manifest, hadoop));

@@ -5,13 +5,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.collective.TimedCollective;
+import org.bg2vec.model.Trainable;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.CorruptCheckpointException;
 import org.bg2vec.train.checkpoint.HadoopFiles;
 import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.checkpoint.TrainingState;
-import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.GlobalBatches;
 import org.bg2vec.train.data.IndependentCropping;
 import org.bg2vec.train.data.Manifest;
@@ -27,13 +27,15 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The SimCSE training loop of one worker (rank r of W, the {@link Collective}'s size). Every worker
- * runs this with its own model copy; it reads only its slice of each global batch, and
- * {@link GradCacheStep} makes the summed gradient exactly the single-process gradient of the global
- * batch, so W workers train the same model as one. After the gradient: skip on inf/nan (dynamic
- * loss scaling in fp16), global-norm clipping, AdamW with HF's linear schedule. Rank 0 writes
+ * The training loop of one worker (rank r of W, the {@link Collective}'s size), for SimCSE and, with another
+ * {@link TrainingStep}, MNTP. Every worker runs this with its own model copy; it reads only its slice of each
+ * global batch, and the step ({@link GradCacheStep} for SimCSE) makes the summed gradient exactly the
+ * single-process gradient of the global batch, so W workers train the same model as one. After the gradient:
+ * skip on inf/nan (dynamic loss scaling in fp16), global-norm clipping, AdamW with HF's linear schedule. Rank 0 writes
  * checkpoints, metrics, the final adapter ({@code output_dir/adapter}) and the loss curve
  * ({@code output_dir/loss.png}); all ranks resume from the same checkpoint.
  */
@@ -58,8 +60,8 @@ public final class SimCseTrainer {
     }
 
     private final TrainConfig config;
-    private final TrainableEncoder encoder;
-    private final ContrastiveLoss loss;
+    private final Trainable encoder;
+    private final TrainingStep.Factory steps;
     private final TimedCollective collective;
     /** {@link TimedCollective#nanosInCollectives()} at the last step's metrics. */
     private long collectiveNanosSeen;
@@ -68,11 +70,11 @@ public final class SimCseTrainer {
     private final StepListener listener;
     private final int rank;
 
-    private SimCseTrainer(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
+    private SimCseTrainer(TrainConfig config, Trainable encoder, TrainingStep.Factory steps, Collective collective,
                           ModelFacts model, Configuration hadoop, StepListener listener) {
         this.config = config;
         this.encoder = encoder;
-        this.loss = loss;
+        this.steps = steps;
         this.collective = new TimedCollective(collective);
         this.model = model;
         this.hadoop = hadoop;
@@ -101,7 +103,13 @@ public final class SimCseTrainer {
      */
     public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
                              ModelFacts model, Configuration hadoop, StepListener listener) throws IOException {
-        SimCseTrainer trainer = new SimCseTrainer(config, encoder, loss, collective, model, hadoop, listener);
+        return run(config, encoder, new SimCseSteps(config, encoder, loss, model), collective, model, hadoop, listener);
+    }
+
+    /** Trains {@code trainable} with the steps {@code steps} makes (another objective than SimCSE, e.g. MNTP). */
+    public static Result run(TrainConfig config, Trainable trainable, TrainingStep.Factory steps, Collective collective,
+                             ModelFacts model, Configuration hadoop, StepListener listener) throws IOException {
+        SimCseTrainer trainer = new SimCseTrainer(config, trainable, steps, collective, model, hadoop, listener);
         try {
             return trainer.train();
         } catch (IOException | RuntimeException | Error e) {
@@ -151,7 +159,7 @@ public final class SimCseTrainer {
         if (rank == 0) {
             checkpoints.removeLeftovers();
             removeLeftoverOutputs();
-            run = RunFingerprint.of(config, manifest, hadoop);
+            run = RunFingerprint.of(config, steps.settings(), manifest, hadoop);
         }
         Checkpoints.Loaded resumed = resume(checkpoints, run);
         String resumedFrom = null;
@@ -172,15 +180,15 @@ public final class SimCseTrainer {
         if (rank == 0) {
             run = run.withRunId(resumed != null ? resumed.run().runId() : RunIdentity.newRunId());
             LOG.info("run {} (fingerprint {})", run.runId(), run.fingerprint().substring(0, 16));
-            LOG.info("SimCSE training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
+            LOG.info("{} training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
                             + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {};"
                             + " independent cropping: {}",
-                    rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers, global / workers,
-                    config.microBatchSize(), params.size(), config.precision(), config.independentCropping());
+                    steps.name(), rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers,
+                    global / workers, config.microBatchSize(), params.size(), config.precision(),
+                    config.independentCropping());
         }
         MetricsLog metrics = rank == 0 ? new MetricsLog(config.outputDir(), hadoop, state.step()) : null;
-        GradCacheStep step = new GradCacheStep(encoder, loss, collective, params,
-                new BatchCollator(model.padTokenId()), global, config.microBatchSize(), config.seed());
+        TrainingStep step = steps.create(params, collective);
         String lastCheckpoint = resumedFrom;
         double lastLoss = Double.NaN;
         int consecutiveSkips = 0;
@@ -191,7 +199,7 @@ public final class SimCseTrainer {
             while (state.step() < totalSteps) {
                 long t0 = System.nanoTime();
                 GlobalBatches.Batch batch = batches.next();
-                GradCacheStep.Result r = step.run(manager,
+                TrainingStep.Result r = step.run(manager,
                         config.independentCropping().apply(batch.slice(), config.seed(), state.step()),
                         state.step(), scaler.scale());
                 float[] grads = r.gradients();
@@ -356,7 +364,7 @@ public final class SimCseTrainer {
         }
     }
 
-    private StepMetrics gatherMetrics(TrainingState state, long totalSteps, int epoch, GradCacheStep.Result r,
+    private StepMetrics gatherMetrics(TrainingState state, long totalSteps, int epoch, TrainingStep.Result r,
                                       double lr, double norm, double scale, boolean skipped, double seconds) {
         int w = collective.size();
         float[] mine = {(float) seconds, (float) takeCollectiveSeconds(), (float) r.tokens()};
@@ -374,7 +382,7 @@ public final class SimCseTrainer {
                 tokens, config.globalBatchSize());
     }
 
-    private void evaluate(NDManager manager, GradCacheStep step, long atStep, MetricsLog metrics) throws IOException {
+    private void evaluate(NDManager manager, TrainingStep step, long atStep, MetricsLog metrics) throws IOException {
         Manifest m = Manifest.read(config.validationData(), hadoop);
         Manifest.Split split = m.splits().get("validation");
         if (split == null || split.files().isEmpty()) {
@@ -395,17 +403,24 @@ public final class SimCseTrainer {
             return;
         }
         double sum = 0;
+        Map<String, Double> sums = new TreeMap<>();
         try (GlobalBatches batches = new GlobalBatches(reader, groups, config.seed(), config.shuffleBufferSize(),
                 config.globalBatchSize(), rank, collective.size(), new GlobalBatches.Cursor(0, 0))) {
             for (int i = 0; i < batchesToRun; i++) {
-                sum += step.evaluate(manager, config.independentCropping().apply(batches.next().slice(),
-                        config.seed(), IndependentCropping.VALIDATION_STEP));
+                TrainingStep.Validation v = step.evaluate(manager, config.independentCropping().apply(
+                        batches.next().slice(), config.seed(), IndependentCropping.VALIDATION_STEP));
+                sum += v.loss();
+                v.metrics().forEach((k, x) -> sums.merge(k, x, Double::sum));
             }
         }
         double mean = sum / batchesToRun;
+        Map<String, Double> means = new TreeMap<>();
+        sums.forEach((k, x) -> means.put(k, x / batchesToRun));
+        means.putAll(step.derivedMetrics(mean));
         if (rank == 0) {
-            LOG.info("validation at step {}: loss {} over {} batches", atStep, String.format("%.4f", mean), batchesToRun);
-            metrics.eval(atStep, mean, batchesToRun);
+            LOG.info("validation at step {}: loss {} over {} batches{}", atStep, String.format("%.4f", mean),
+                    batchesToRun, means.isEmpty() ? "" : " " + means);
+            metrics.eval(atStep, mean, batchesToRun, means);
             metrics.flush();
         }
     }

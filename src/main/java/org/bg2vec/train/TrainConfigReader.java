@@ -29,7 +29,7 @@ final class TrainConfigReader {
 
     /** llm2vec / HF keys accepted for compatibility and not used by bg2vec. */
     static final Set<String> IGNORED = Set.of(
-            "attn_implementation", "torch_dtype", "dataset_name",
+            "attn_implementation", "torch_dtype", "dataset_name", "dataset_config_name",
             "dataset_file_path", "do_train", "do_eval", "remove_unused_columns", "disable_tqdm",
             "save_only_model", "experiment_id", "report_to", "run_name", "dataloader_drop_last",
             "ddp_find_unused_parameters", "fp16", "bf16", "per_device_eval_batch_size", "logging_dir",

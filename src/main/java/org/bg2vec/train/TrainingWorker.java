@@ -67,7 +67,7 @@ public final class TrainingWorker {
     }
 
     /** Where and in what element type the model of {@code config} runs on {@code device}. */
-    static EncoderOptions options(TrainConfig config, ComputeDevice device) {
+    public static EncoderOptions options(TrainConfig config, ComputeDevice device) {
         return new EncoderOptions(device.djl(), computeType(config.precision(), device.isGpu()),
                 Pooling.parse(config.poolingMode()), !config.bidirectional(), config.simcseDropout(),
                 config.gradientCheckpointing());
@@ -123,27 +123,39 @@ public final class TrainingWorker {
      */
     static Llm2VecAdapterEncoder load(TrainConfig config, EncoderOptions options, Path modelDir, Path mntpDir)
             throws IOException {
+        MistralEncoder encoder = loadWithNewAdapter(config, options, modelDir, mntpDir);
+        return new Llm2VecAdapterEncoder(encoder, ModelUris.display(config.modelNameOrPath()), config.poolingMode(),
+                config.maxSeqLength());
+    }
+
+    /**
+     * The Mistral model of {@code config} with the adapter of {@code mntpDir} (if any) merged and a fresh trainable
+     * LoRA ({@code lora_r}, {@code lora_alpha}, {@code lora_dropout} on every projection, from {@code seed}).
+     */
+    public static MistralEncoder loadWithNewAdapter(TrainConfig config, EncoderOptions options, Path modelDir,
+                                                    Path mntpDir) throws IOException {
         MistralEncoder encoder = MistralEncoder.load(modelDir, options);
         try {
             if (mntpDir != null) {
                 encoder.mergeAdapter(mntpDir);
             }
-            String base = ModelUris.display(config.modelNameOrPath());
             LoraConfig lora = new LoraConfig(config.loraR(), config.loraAlpha(), config.loraDropout(), TARGET_MODULES,
-                    base);
+                    ModelUris.display(config.modelNameOrPath()));
             encoder.newTrainableAdapter(lora, config.seed());
-            return new Llm2VecAdapterEncoder(encoder, base, config.poolingMode(), config.maxSeqLength());
+            return encoder;
         } catch (IOException | RuntimeException e) {
             encoder.close();
             throw e;
         }
     }
 
-    private static boolean hasPeft(TrainConfig config) {
+    /** Whether {@code peft_model_name_or_path} is set. */
+    public static boolean hasPeft(TrainConfig config) {
         return config.peftModelNameOrPath() != null && !config.peftModelNameOrPath().isBlank();
     }
 
-    private static String requireModel(TrainConfig config) {
+    /** {@code model_name_or_path}, which must be set. */
+    public static String requireModel(TrainConfig config) {
         String name = config.modelNameOrPath();
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("model_name_or_path is not set: point it at a Hugging Face model"

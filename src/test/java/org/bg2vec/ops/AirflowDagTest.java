@@ -49,31 +49,34 @@ class AirflowDagTest {
     }
 
     @Test
-    void dagRunsPrepareThenTrainThenEvaluateWithTheMatchingSubcommands() throws IOException {
+    void dagRunsPrepareThenTrainThenEvaluateWithTheMatchingSubcommandsAndMntpOnlyWhenAskedFor() throws IOException {
         // the syntax tree, without importing airflow: task ids, first application argument, dependencies
         Shell.Result r = python("""
                 import ast, json
                 tree = ast.parse(open('%s', encoding='utf-8').read())
                 tasks = {}
-                chain = []
+                chains = []
                 for node in ast.walk(tree):
                     if isinstance(node, ast.Call) and getattr(node.func, 'id', '') == 'SparkSubmitOperator':
                         kw = {k.arg: k.value for k in node.keywords}
                         tasks[kw['task_id'].value] = kw['application_args'].elts[0].value
                     if isinstance(node, ast.Expr) and isinstance(node.value, ast.BinOp):
                         e = node.value
+                        chain = []
                         while isinstance(e, ast.BinOp) and isinstance(e.op, ast.RShift):
                             chain.insert(0, e.right.id)
                             e = e.left
                         chain.insert(0, e.id)
-                print(json.dumps({'tasks': tasks, 'chain': chain}))
+                        chains.append(chain)
+                print(json.dumps({'tasks': tasks, 'chains': sorted(chains, key=len)}))
                 """.formatted(DAG));
         assertEquals(0, r.exit(), r.both());
         JsonNode out = new ObjectMapper().readTree(r.stdout());
-        assertEquals(Map.of("prepare", "prepare", "train", "train", "evaluate", "evaluate"),
+        assertEquals(Map.of("prepare", "prepare", "mntp", "mntp", "train", "train", "evaluate", "evaluate"),
                 new ObjectMapper().convertValue(out.get("tasks"), Map.class));
-        assertEquals(List.of("prepare", "train", "evaluate"),
-                new ObjectMapper().convertValue(out.get("chain"), List.class));
+        // the default chain, and the one with BG2VEC_RUN_MNTP (the if/else at the end of the DAG)
+        assertEquals(List.of(List.of("prepare", "train", "evaluate"), List.of("prepare", "mntp", "train", "evaluate")),
+                new ObjectMapper().convertValue(out.get("chains"), List.class));
     }
 
     /**
@@ -114,7 +117,12 @@ class AirflowDagTest {
                 ns['write_train_config']({'task': OPS['train']})
                 with open(render(ns['TRAIN_CONFIG']), encoding='utf-8') as f:
                     config = json.load(f)
-                print(json.dumps({'config': config,
+                mntp = None
+                if 'mntp' in OPS:
+                    ns['write_mntp_config']({'task': OPS['mntp']})
+                    with open(render(ns['MNTP_CONFIG']), encoding='utf-8') as f:
+                        mntp = json.load(f)
+                print(json.dumps({'config': config, 'mntp': mntp,
                                   'args': {t: [render(a) for a in op.kw['application_args']] for t, op in OPS.items()},
                                   'conf': {t: op.kw.get('conf') or {} for t, op in OPS.items()}}))
                 """.formatted(DAG);
@@ -124,7 +132,8 @@ class AirflowDagTest {
         all.put("BG2VEC_LOCAL_RUN_DIR", tmp.resolve("runs").toString());
         List<String> defaults = List.of("BG2VEC_DATA_ROOT", "BG2VEC_DUMP_ROOT", "BG2VEC_BASE_MODEL", "BG2VEC_MNTP_ADAPTER",
                 "BG2VEC_TOKENIZER", "BG2VEC_GPU_WORKERS", "BG2VEC_GPU_DISCOVERY_SCRIPT", "BG2VEC_GPU_FILES",
-                "BG2VEC_EXECUTOR_POD_TEMPLATE", "BG2VEC_MODEL_CACHE", "BG2VEC_TRAIN_CONFIG", "BG2VEC_JAR");
+                "BG2VEC_EXECUTOR_POD_TEMPLATE", "BG2VEC_MODEL_CACHE", "BG2VEC_TRAIN_CONFIG", "BG2VEC_JAR",
+                "BG2VEC_RUN_MNTP", "BG2VEC_MNTP_CONFIG");
         Shell.Result r = Shell.run(List.of("python3", "-c", code), all,
                 defaults.stream().filter(k -> !env.containsKey(k)).toList());
         assertEquals(0, r.exit(), r.both());
@@ -169,6 +178,27 @@ class AirflowDagTest {
         }
         assertEquals("./getGpusResources.sh",
                 dag.get("conf").get("train").get("spark.executor.resource.gpu.discoveryScript").asText());
+    }
+
+    @Test
+    void withRunMntpTheDagTrainsAnMntpAdapterAndMergesItInTrainAndEvaluate() throws IOException {
+        JsonNode off = renderedDag(Map.of());
+        assertTrue(off.get("mntp").isNull() && !off.get("args").has("mntp"), "no mntp task by default");
+
+        JsonNode dag = renderedDag(Map.of("BG2VEC_RUN_MNTP", "1"));
+        JsonNode recipe = new ObjectMapper().readTree(Shell.ROOT.resolve("conf/bg2vec-mntp.json").toFile());
+        JsonNode mntp = dag.get("mntp");
+        String out = "hdfs:///data/bg2vec/models/mntp-20250101-run20250105";
+        assertEquals(out, mntp.get("output_dir").asText());
+        assertEquals(out + "/checkpoints", mntp.get("checkpoint_dir").asText());
+        assertEquals(dag.get("config").get("train_data"), mntp.get("train_data"));
+        assertEquals(dag.get("config").get("model_name_or_path"), mntp.get("model_name_or_path"));
+        assertEquals(recipe.get("mlm_probability"), mntp.get("mlm_probability"), "the rest is conf/bg2vec-mntp.json");
+        List<String> args = strings(dag.get("args").get("mntp"));
+        assertEquals("mntp", args.get(0));
+        assertEquals(List.of("--workers", "4", "--device", "gpu"), args.subList(3, 7));
+        assertEquals(out + "/adapter", dag.get("config").get("peft_model_name_or_path").asText());
+        assertEquals(out + "/adapter", after(strings(dag.get("args").get("evaluate")), "--base-adapter"));
     }
 
     @Test

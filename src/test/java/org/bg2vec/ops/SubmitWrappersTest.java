@@ -76,6 +76,19 @@ class SubmitWrappersTest {
     }
 
     @Test
+    void mntpRunsOnGpuExecutorsLikeTrain() throws IOException {
+        Shell.Result r = wrapper("mntp.sh", "--master", "yarn", "--spark-conf", "spark.executor.instances=4",
+                "--config", "conf/bg2vec-mntp.json", "--workers", "4");
+
+        assertEquals(0, r.exit(), r.both());
+        assertEquals(List.of("--master", "yarn", "--name", "bg2vec-mntp", "--class", "org.bg2vec.cli.Main",
+                "--properties-file", Shell.ROOT.resolve("conf/spark-gpu.conf").toString(),
+                "--files", Shell.ROOT.resolve("conf/getGpusResources.sh").toString(),
+                "--conf", "spark.executor.instances=4",
+                jar.toString(), "mntp", "--config", "conf/bg2vec-mntp.json", "--workers", "4"), args(r));
+    }
+
+    @Test
     void evaluateRunsOnGpuExecutorsLikeTrain() throws IOException {
         Shell.Result r = wrapper("evaluate.sh", "--master", "yarn", "--model", "hdfs:///models/m", "--data", "d",
                 "--output", "o");

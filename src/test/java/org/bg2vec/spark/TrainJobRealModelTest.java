@@ -2,6 +2,11 @@ package org.bg2vec.spark;
 
 import org.bg2vec.djl.DeviceRequest;
 import org.apache.spark.sql.SparkSession;
+import org.bg2vec.mntp.CollatorType;
+import org.bg2vec.mntp.LmHead;
+import org.bg2vec.mntp.MaskTokenType;
+import org.bg2vec.mntp.MntpSettings;
+import org.bg2vec.mntp.MntpWorker;
 import org.bg2vec.train.RealTraining;
 import org.bg2vec.train.ToyTraining;
 import org.bg2vec.train.TrainingWorker;
@@ -10,15 +15,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The barrier training stage with the production worker ({@link TrainingWorker}) on a tiny random Mistral. */
+/**
+ * The barrier training stage with the production workers ({@link TrainingWorker}, and {@link MntpWorker} for
+ * MNTP) on a tiny random Mistral.
+ */
 class TrainJobRealModelTest {
 
     static final TrainJob.Options OPTIONS = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(20),
@@ -75,5 +85,39 @@ class TrainJobRealModelTest {
         assertArrayEquals(RealTraining.adapter(tmp.resolve("straight/adapter")),
                 RealTraining.adapter(tmp.resolve("faulted/adapter")), 0f,
                 "the retried run ends with the uninterrupted run's adapter");
+    }
+
+    static WorkerFunction mntp(double mlmProbability) {
+        MntpSettings settings = new MntpSettings(CollatorType.ALL_MASK, mlmProbability, MaskTokenType.BLANK, true, true,
+                true);
+        return (c, collective, listener, env) -> MntpWorker.run(c, settings, collective, listener, env);
+    }
+
+    @Test
+    void mntpWithTwoWorkersTrainsTheAdapterAndHeadOfOne() throws Exception {
+        WorkerFunction mntp = mntp(0.4);
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w1"), ""), OPTIONS, mntp);
+        TrainJob.Result two = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w2"),
+                ", \"workers\": 2"), OPTIONS, mntp);
+        assertEquals(2, two.workers().size());
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("init"), ", \"max_steps\": 1,"
+                + " \"learning_rate\": 0"), OPTIONS, mntp);
+        float[] a1 = RealTraining.adapter(tmp.resolve("w1/adapter"));
+        assertTrue(ToyTraining.relativeDifference(RealTraining.adapter(tmp.resolve("init/adapter")), a1) > 1e-3,
+                "training moved the adapter");
+        assertArrayEquals(a1, RealTraining.adapter(tmp.resolve("w2/adapter")), "W=2 trains the W=1 adapter");
+        Path head = Path.of("adapter", LmHead.FILE);
+        assertTrue(Files.size(tmp.resolve("w1").resolve(head)) > 0, "the trained head is saved beside the adapter");
+        assertEquals(-1, Files.mismatch(tmp.resolve("w1").resolve(head), tmp.resolve("w2").resolve(head)),
+                "W=2 trains the W=1 head");
+    }
+
+    @Test
+    void anMntpCheckpointOfOtherMaskingSettingsBelongsToAnotherRun() throws Exception {
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("m"), ""), OPTIONS, mntp(0.4));
+        TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark,
+                RealTraining.config(model, data, tmp.resolve("m"), ""), OPTIONS, mntp(0.5)));
+        assertTrue(e.permanent(), e.getMessage());
+        assertTrue(e.getMessage().contains("mlm_probability 0.4 -> 0.5"), e.getMessage());
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  * meet at a barrier, every rank combines the blocks in rank order (identical results everywhere),
  * and a second barrier protects the slots until all have read them.
  */
-final class ThreadCollective implements Collective {
+public final class ThreadCollective implements Collective {
 
     private static final class Shared {
         final CyclicBarrier barrier;
@@ -39,7 +39,7 @@ final class ThreadCollective implements Collective {
         this.rank = rank;
     }
 
-    static List<Collective> group(int n) {
+    public static List<Collective> group(int n) {
         Shared s = new Shared(n, 60_000);
         List<Collective> out = new ArrayList<>();
         for (int r = 0; r < n; r++) {

@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.model.NamedParameter;
-import org.bg2vec.model.TrainableEncoder;
+import org.bg2vec.model.Trainable;
 import org.bg2vec.train.data.GlobalBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +93,7 @@ public final class Checkpoints {
      * {@code run} beyond {@code keep}; returns its path.
      */
     public String save(TrainingState state, long optimizerSteps, List<NamedParameter> params, float[] values,
-                       float[] firstMoment, float[] secondMoment, JsonNode config, TrainableEncoder encoder,
+                       float[] firstMoment, float[] secondMoment, JsonNode config, Trainable encoder,
                        RunIdentity run) throws IOException {
         java.nio.file.Path local = Files.createTempDirectory("bg2vec-checkpoint-");
         try {

@@ -77,11 +77,17 @@ public final class MetricsLog {
     }
 
     public void eval(long step, double loss, int batches) {
+        eval(step, loss, batches, java.util.Map.of());
+    }
+
+    /** An eval record with further named metrics (e.g. MNTP's accuracy and perplexity). */
+    public void eval(long step, double loss, int batches, java.util.Map<String, Double> more) {
         ObjectNode n = JSON.createObjectNode();
         n.put("type", "eval");
         n.put("step", step);
         n.put("loss", loss);
         n.put("batches", batches);
+        more.forEach(n::put);
         n.put("time", System.currentTimeMillis());
         records.add(n);
     }
