@@ -100,6 +100,7 @@ public final class EncodeJob {
             throw new UncheckedIOException("cannot publish the encode output " + spec.output() + ": " + e.getMessage(),
                     e);
         } catch (Exception e) { // also Spark's job failure, a checked exception Scala throws undeclared
+            Stragglers.awaitNoRunningTasks(spark.sparkContext(), Stragglers.PATIENCE);
             target.abort();
             throw e;
         }

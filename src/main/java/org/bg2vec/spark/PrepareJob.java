@@ -97,6 +97,7 @@ public final class PrepareJob {
             writeManifest(manifest, out, hadoop);
             out.commit();
         } catch (Exception e) {
+            Stragglers.awaitNoRunningTasks(spark.sparkContext(), Stragglers.PATIENCE);
             out.abort();
             throw e;
         }
