@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.bg2vec.djl.Tensors;
 
 /**
  * Writes a checkpoint sharded as Hugging Face publishes large models: {@code model-0000N-of-0000M.safetensors}

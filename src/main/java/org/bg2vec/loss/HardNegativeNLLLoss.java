@@ -3,7 +3,8 @@ package org.bg2vec.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
-import org.bg2vec.model.Tensors;
+import org.bg2vec.djl.Casts;
+import org.bg2vec.djl.Tensors;
 
 /**
  * llm2vec's {@code HardNegativeNLLLoss} (non-distributed): with {@code d = [d_pos; d_neg]} (negatives
@@ -52,7 +53,7 @@ public final class HardNegativeNLLLoss {
     }
 
     private static NDArray normalize(NDArray x) {
-        NDArray x32 = org.bg2vec.model.Casts.to(x, DataType.FLOAT32);
+        NDArray x32 = org.bg2vec.djl.Casts.to(x, DataType.FLOAT32);
         return x32.div(Tensors.maximum(x32.norm(new int[]{1}, true), EPS));
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
+import org.bg2vec.djl.Tensors;
 
 /**
  * Dropout whose mask is a pure function of (seed, site, element index), computed on the array's device

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.collective.Collective;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
