@@ -3,7 +3,6 @@ package org.bg2vec.spark;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.OutputDirectory;
 import org.bg2vec.prepare.PrepareConfig;

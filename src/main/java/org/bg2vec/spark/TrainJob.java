@@ -7,7 +7,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.djl.DeviceRequest;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.progress.ProgressRelay;
 import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.TrainConfig;
