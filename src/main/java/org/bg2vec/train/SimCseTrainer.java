@@ -8,7 +8,7 @@ import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.CorruptCheckpointException;
-import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.bg2vec.io.HadoopFiles;
 import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.checkpoint.TrainingState;
 import org.bg2vec.train.data.BatchCollator;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.bg2vec.io.HadoopFiles;
 
 /**
  * {@code step-N/complete.json}, published after everything else of the checkpoint is in place: the step, a
