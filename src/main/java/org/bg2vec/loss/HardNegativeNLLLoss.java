@@ -53,7 +53,7 @@ public final class HardNegativeNLLLoss {
     }
 
     private static NDArray normalize(NDArray x) {
-        NDArray x32 = org.bg2vec.djl.Casts.to(x, DataType.FLOAT32);
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
         return x32.div(Tensors.maximum(x32.norm(new int[]{1}, true), EPS));
     }
 }
