@@ -133,20 +133,20 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = commandSpec.commandLine().getErr();
         TrainConfig c;
         TrainJob.Options options;
-        String sparkMaster;
+        TrainJob.Checked checked;
         try {
             c = trainConfig();
             options = options();
-            sparkMaster = master != null ? master
+            String sparkMaster = master != null ? master
                     : System.getProperty("spark.master") != null ? null : "local[" + c.workers() + "]";
-            TrainJob.preflight(sparkMaster, conf, c, options);
+            checked = TrainJob.check(sparkMaster, conf, c, options);
         } catch (IllegalArgumentException | IOException e) {
             err.println("bg2vec train: " + e.getMessage());
             err.flush();
             return CONFIG_ERROR;
         }
         try {
-            TrainJob.Result r = TrainJob.run(sparkMaster, conf, c, options, worker);
+            TrainJob.Result r = TrainJob.run(checked, options, worker);
             PrintWriter out = commandSpec.commandLine().getOut();
             out.printf("trained %d steps with %d worker(s) in %.1f s (%d attempt(s))%n", r.workers().get(0).steps(),
                     r.workers().size(), r.seconds(), r.attempts());

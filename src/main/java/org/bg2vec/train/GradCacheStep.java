@@ -52,10 +52,7 @@ public final class GradCacheStep {
 
     public GradCacheStep(TrainableEncoder encoder, ContrastiveLoss lossFunction, Collective collective,
                          TrainableVector params, BatchCollator collator, int globalBatch, int microBatch, long seed) {
-        if (globalBatch % collective.size() != 0 || (globalBatch / collective.size()) % microBatch != 0) {
-            throw new IllegalArgumentException("global batch " + globalBatch + " must split into " + collective.size()
-                    + " equal slices that are multiples of the micro-batch size " + microBatch);
-        }
+        BatchSplit.sliceSize(globalBatch, collective.size(), microBatch);
         this.encoder = encoder;
         this.lossFunction = lossFunction;
         this.collective = collective;

@@ -114,11 +114,7 @@ public final class SimCseTrainer {
     private Result train() throws IOException {
         int workers = collective.size();
         int global = config.globalBatchSize();
-        if (global % workers != 0 || (global / workers) % config.microBatchSize() != 0) {
-            throw new IllegalArgumentException("global_batch_size " + global + " with " + workers
-                    + " workers and micro_batch_size " + config.microBatchSize()
-                    + ": the batch must split into equal slices that are multiples of the micro-batch size");
-        }
+        BatchSplit.sliceSize(global, workers, config.microBatchSize());
         if (config.trainData() == null) {
             throw new IllegalArgumentException("train_data is not set: point it at a directory written by 'bg2vec prepare'");
         }

@@ -107,9 +107,4 @@ public record TrainConfig(
         }
         return microBatchSize;
     }
-
-    /** Samples per worker per step: the contiguous slice of the global batch. */
-    public int sliceSize() {
-        return globalBatchSize / workers;
-    }
 }

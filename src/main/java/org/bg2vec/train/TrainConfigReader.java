@@ -132,13 +132,9 @@ final class TrainConfigReader {
         Resume resume = resume();
         IndependentCropping cropping = independentCropping();
 
-        if (global % workers != 0) {
-            errors.add("global_batch_size " + global + " is not divisible by workers " + workers
-                    + ": every worker takes an equal contiguous slice of each global batch");
-        } else if (!autoMicro && (global / workers) % micro != 0) {
-            errors.add("the per-worker slice global_batch_size/workers = " + (global / workers)
-                    + " is not a multiple of micro_batch_size " + micro
-                    + ": micro-batches must tile the slice so that dropout seeds do not depend on the worker count");
+        String split = BatchSplit.problem(global, workers, autoMicro ? 0 : micro);
+        if (split != null) {
+            errors.add(split);
         }
         reportKeys();
         if (!errors.isEmpty()) {
