@@ -2,6 +2,7 @@ package org.bg2vec.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.bg2vec.djl.Casts;
 import org.bg2vec.djl.Tensors;
@@ -11,6 +12,8 @@ import org.bg2vec.djl.Tensors;
  * optional), scores {@code S = scale · cos(q_i, d_j)} (L2 normalisation with eps 1e-12), and
  * {@code loss = CrossEntropy(S, labels = 0..B-1)} with mean reduction. Built from NDArray ops, so the
  * autograd graph reaches the inputs when grad mode is on. Results live in {@code q}'s manager.
+ * Deterministic (no RNG), so every worker computes the identical global loss; the trainer calls
+ * {@link #loss(NDArray, NDArray)} on the embeddings of the whole global batch.
  */
 public final class HardNegativeNLLLoss {
 
@@ -50,6 +53,22 @@ public final class HardNegativeNLLLoss {
         NDArray target = q.getManager().eye((int) b, (int) d.getShape().get(0), 0, DataType.FLOAT32)
                 .toDevice(q.getDevice(), false);
         return Tensors.div(logProbs.mul(target).sum(), -b);
+    }
+
+    /**
+     * The trainer's form: {@code d}'s first B rows (B = q's rows) are the positives, any further rows the
+     * hard negatives (unsupervised SimCSE has none). A float32 scalar, differentiable in grad mode.
+     */
+    public NDArray loss(NDArray q, NDArray d) {
+        long b = q.getShape().get(0);
+        long rows = d.getShape().get(0);
+        if (rows < b) {
+            throw new IllegalArgumentException("d has " + rows + " rows, fewer than the " + b + " queries");
+        }
+        if (rows == b) {
+            return loss(q, d, null);
+        }
+        return loss(q, d.get(new NDIndex(":{}", b)), d.get(new NDIndex("{}:", b)));
     }
 
     private static NDArray normalize(NDArray x) {

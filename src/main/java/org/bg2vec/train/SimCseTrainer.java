@@ -5,6 +5,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.collective.TimedCollective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.CorruptCheckpointException;
@@ -59,7 +60,7 @@ public final class SimCseTrainer {
 
     private final TrainConfig config;
     private final TrainableEncoder encoder;
-    private final ContrastiveLoss loss;
+    private final HardNegativeNLLLoss loss;
     private final TimedCollective collective;
     /** {@link TimedCollective#nanosInCollectives()} at the last step's metrics. */
     private long collectiveNanosSeen;
@@ -68,7 +69,7 @@ public final class SimCseTrainer {
     private final StepListener listener;
     private final int rank;
 
-    private SimCseTrainer(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
+    private SimCseTrainer(TrainConfig config, TrainableEncoder encoder, HardNegativeNLLLoss loss, Collective collective,
                           ModelFacts model, Configuration hadoop, StepListener listener) {
         this.config = config;
         this.encoder = encoder;
@@ -89,7 +90,7 @@ public final class SimCseTrainer {
     }
 
     /** Trains with the default Hadoop configuration and no step listener. */
-    public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
+    public static Result run(TrainConfig config, TrainableEncoder encoder, HardNegativeNLLLoss loss, Collective collective,
                              ModelFacts model) throws IOException {
         return run(config, encoder, loss, collective, model, new Configuration(), (r, m) -> { });
     }
@@ -99,7 +100,7 @@ public final class SimCseTrainer {
      * says (default: from the latest verified checkpoint of {@code checkpoint_dir}, if any, provided it
      * belongs to this run).
      */
-    public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
+    public static Result run(TrainConfig config, TrainableEncoder encoder, HardNegativeNLLLoss loss, Collective collective,
                              ModelFacts model, Configuration hadoop, StepListener listener) throws IOException {
         SimCseTrainer trainer = new SimCseTrainer(config, encoder, loss, collective, model, hadoop, listener);
         try {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Autograd;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.ModelPreset;
 import org.bg2vec.model.NamedParameter;
 import org.bg2vec.model.TrainableEncoder;
@@ -98,7 +99,7 @@ class GcDuringBackwardTest {
                 values[i] = (float) rnd.nextDouble(-0.05, 0.05);
             }
             params.setValues(values);
-            ContrastiveLoss loss = TrainingWorker.loss(c);
+            HardNegativeNLLLoss loss = TrainingWorker.loss(c);
             float[] calm = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, new BatchCollator(2),
                     4, 2, 42).run(m, batch, 0, 1.0).gradients();
             float[] collected = new GradCacheStep(new Collecting(enc), loss, new SingleProcessCollective(), params,

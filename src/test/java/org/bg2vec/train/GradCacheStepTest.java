@@ -6,6 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Autograd;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.NamedParameter;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
@@ -40,7 +41,7 @@ class GradCacheStepTest {
     }
 
     /** Plain autograd over the whole batch at once: embed both views, loss, backward. */
-    static float[] fullBatchGradient(TrainableEncoder enc, List<TrainSample> batch, ContrastiveLoss loss) {
+    static float[] fullBatchGradient(TrainableEncoder enc, List<TrainSample> batch, HardNegativeNLLLoss loss) {
         TrainableVector params = new TrainableVector(enc.trainableParameters());
         params.zeroGradients();
         try (NDManager m = DjlRuntime.newManager(); Autograd.Scope on = Autograd.gradMode(true)) {
@@ -56,7 +57,7 @@ class GradCacheStepTest {
 
     @Test
     void withoutDropoutGradCacheGradientEqualsFullBatchGradient() {
-        ContrastiveLoss loss = new HardNegativeLoss(20);
+        HardNegativeNLLLoss loss = new HardNegativeNLLLoss(20f);
         List<TrainSample> batch = samples(16, 7);
         try (ToyEncoder enc = new ToyEncoder(VOCAB, 8, 6, 0f, 11); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
@@ -115,7 +116,7 @@ class GradCacheStepTest {
         List<TrainSample> batch = samples(16, 8);
         try (Recording enc = new Recording(new ToyEncoder(VOCAB, 8, 6, 0.3f, 12)); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
-            GradCacheStep step = new GradCacheStep(enc, new HardNegativeLoss(20), new SingleProcessCollective(), params,
+            GradCacheStep step = new GradCacheStep(enc, new HardNegativeNLLLoss(20f), new SingleProcessCollective(), params,
                     COLLATOR, 16, 4, 42);
             step.run(m, batch, 3, 1.0);
             // 4 micro-batches × 2 views, each with its own key, each embedded twice: no grad, then grad

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.SingleProcessCollective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.NamedParameter;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
@@ -91,7 +92,7 @@ class LossScalingTest {
         List<Boolean> skipped = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         try (Overflowing enc = new Overflowing(TrainerFixtures.model(0.1f), 2)) {
-            SimCseTrainer.Result r = SimCseTrainer.run(c, enc, new HardNegativeLoss(20), new SingleProcessCollective(),
+            SimCseTrainer.Result r = SimCseTrainer.run(c, enc, new HardNegativeNLLLoss(20f), new SingleProcessCollective(),
                     TrainerFixtures.FACTS, new Configuration(), (rank, m) -> {
                         scales.add(m.lossScale());
                         skipped.add(m.skipped());
