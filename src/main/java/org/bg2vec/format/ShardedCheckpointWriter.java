@@ -3,6 +3,7 @@ package org.bg2vec.format;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bg2vec.djl.Tensors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bg2vec.djl.Tensors;
 
 /**
  * Writes a checkpoint sharded as Hugging Face publishes large models: {@code model-0000N-of-0000M.safetensors}

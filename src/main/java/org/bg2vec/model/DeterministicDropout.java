@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import org.bg2vec.djl.Tensors;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
-import org.bg2vec.djl.Tensors;
 
 /**
  * Dropout whose mask is a pure function of (seed, site, element index), computed on the array's device

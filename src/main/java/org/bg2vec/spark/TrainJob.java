@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.djl.DeviceRequest;
+import org.bg2vec.format.PreparedData;
 import org.bg2vec.progress.ProgressRelay;
 import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.TrainConfig;
@@ -249,7 +250,7 @@ public final class TrainJob {
     static void checkTrainingData(TrainConfig config, Configuration hadoop) {
         try {
             Manifest manifest = Manifest.read(config.trainData(), hadoop);
-            for (Path f : manifest.split("train").files()) {
+            for (Path f : manifest.split(PreparedData.TRAIN).files()) {
                 FileSystem fs = f.getFileSystem(hadoop);
                 if (!fs.exists(f)) {
                     throw new IOException(config.trainData() + "/manifest.json lists " + f + ", which does not exist");
