@@ -10,7 +10,7 @@ import java.util.List;
  * {@code prepare.ShardWriter}) and training and evaluation read ({@code train.data.Manifest},
  * {@code train.data.ParquetSamples}, {@code spark.EvaluateJob}). One directory holds {@value #MANIFEST},
  * {@code train/part-NNNNN.parquet} and {@code validation/part-NNNNN.parquet} (columns {@link #SAMPLE_SCHEMA})
- * and {@code rejects/part-00000.parquet} ({@link #REJECT_SCHEMA}). Fields: src/site/markdown/prepared-data.md.
+ * and {@code rejects/part-00000.parquet} ({@link #REJECT_SCHEMA}). Fields: src/site/markdown/prepare.md.
  */
 public final class PreparedData {
 

@@ -20,7 +20,7 @@ class PreparedDataTest {
         assertEquals(PreparedData.SAMPLE_COLUMNS, names(PreparedData.SAMPLE_SCHEMA));
         assertEquals(PreparedData.REJECT_COLUMNS, names(PreparedData.REJECT_SCHEMA));
         assertEquals(java.util.List.of("sample_id", "page_id", "title", "lead", "query", "positive", "query_ids",
-                "positive_ids"), PreparedData.SAMPLE_COLUMNS, "the layout prepared-data.md documents");
+                "positive_ids"), PreparedData.SAMPLE_COLUMNS, "the layout prepare.md documents");
     }
 
     @Test
