@@ -6,8 +6,8 @@ import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
+import org.bg2vec.model.ForwardingEncoder;
 import org.bg2vec.model.ModelPreset;
-import org.bg2vec.model.NamedParameter;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
@@ -34,10 +34,9 @@ class GcDuringBackwardTest {
     Path tmp;
 
     /** Delegates, and after a recorded forward collects garbage and allocates over freed memory. */
-    private record Collecting(TrainableEncoder inner) implements TrainableEncoder {
-        @Override
-        public int hiddenSize() {
-            return inner.hiddenSize();
+    private static final class Collecting extends ForwardingEncoder {
+        Collecting(TrainableEncoder inner) {
+            super(inner);
         }
 
         @Override
@@ -61,20 +60,6 @@ class GcDuringBackwardTest {
                 }
             }
             return e;
-        }
-
-        @Override
-        public List<NamedParameter> trainableParameters() {
-            return inner.trainableParameters();
-        }
-
-        @Override
-        public void saveAdapter(Path dir) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

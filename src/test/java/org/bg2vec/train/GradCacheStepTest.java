@@ -7,7 +7,7 @@ import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
-import org.bg2vec.model.NamedParameter;
+import org.bg2vec.model.ForwardingEncoder;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
@@ -15,7 +15,6 @@ import org.bg2vec.train.data.TestShards;
 import org.bg2vec.train.data.TrainSample;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,18 +73,12 @@ class GradCacheStepTest {
     }
 
     /** Records every embedding the trainer asks for, with the dropout key and the grad mode. */
-    static final class Recording implements TrainableEncoder {
-        final TrainableEncoder inner;
+    static final class Recording extends ForwardingEncoder {
         final Map<Long, List<float[]>> byKey = new HashMap<>();
         final Map<Long, List<Boolean>> gradModes = new HashMap<>();
 
         Recording(TrainableEncoder inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int hiddenSize() {
-            return inner.hiddenSize();
+            super(inner);
         }
 
         @Override
@@ -94,20 +87,6 @@ class GradCacheStepTest {
             byKey.computeIfAbsent(seed, k -> new ArrayList<>()).add(e.toFloatArray());
             gradModes.computeIfAbsent(seed, k -> new ArrayList<>()).add(JniUtils.isGradMode());
             return e;
-        }
-
-        @Override
-        public List<NamedParameter> trainableParameters() {
-            return inner.trainableParameters();
-        }
-
-        @Override
-        public void saveAdapter(Path dir) {
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
