@@ -3,12 +3,12 @@ package org.bg2vec.spark;
 import org.bg2vec.djl.DeviceRequest;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.train.RealTraining;
+import org.bg2vec.train.TinyModelTraining;
 import org.bg2vec.train.ToyTraining;
 import org.bg2vec.train.TrainingWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,26 +19,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The barrier training stage with the production worker ({@link TrainingWorker}) on a tiny random Mistral. */
-class TrainJobRealModelTest {
+class TrainJobRealModelTest extends TinyModelTraining {
 
     static final TrainJob.Options OPTIONS = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(20),
             Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     static SparkSession spark;
-    @TempDir
-    static Path shared;
-    static Path model;
-    static Path data;
-
-    @TempDir
-    Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
         spark = SparkSessions.getOrCreate("local[2]", "train-job-real-test",
                 Map.of("spark.ui.enabled", "false", "spark.barrier.sync.timeout", "60s"));
-        model = RealTraining.tinyModel(shared.resolve("model"));
-        data = RealTraining.data(shared.resolve("data"), model, 48);
     }
 
     @AfterAll
