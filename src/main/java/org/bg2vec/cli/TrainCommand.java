@@ -46,12 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "data-parallel workers = barrier tasks (default: the config's 'workers')")
     Integer workers;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[W] for W workers)")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "K=V", description = "extra Spark setting (repeatable)")
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
 
     @Option(names = "--resume", negatable = true, paramLabel = "",
             description = "--resume: continue from the latest checkpoint in checkpoint_dir (the default, 'auto');"
@@ -137,9 +133,9 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             c = trainConfig();
             options = options();
-            String sparkMaster = master != null ? master
+            String sparkMaster = spark.master != null ? spark.master
                     : System.getProperty("spark.master") != null ? null : "local[" + c.workers() + "]";
-            checked = TrainJob.check(sparkMaster, conf, c, options);
+            checked = TrainJob.check(sparkMaster, spark.conf, c, options);
         } catch (IllegalArgumentException | IOException e) {
             err.println("bg2vec train: " + e.getMessage());
             err.flush();
