@@ -78,7 +78,7 @@ else
 fi
 
 echo "== nccl-load, host-allreduce, cuda-tensors"
-java_main org.bg2vec.collective.GpuSmoke ${ARGS[@]+"${ARGS[@]}"} > "$WORK/collectives.log" 2>&1
+java_main org.bg2vec.ops.GpuSmoke ${ARGS[@]+"${ARGS[@]}"} > "$WORK/collectives.log" 2>&1
 smoke=$?
 grep -E '^(OK  |FAIL) ' "$WORK/collectives.log"
 if [ "$smoke" -ne 0 ]; then

@@ -10,9 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -60,11 +58,8 @@ public final class EncodeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "K=V", description = "extra Spark setting (repeatable)")
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
 
     /** The job description built from the options (validated). */
     EncodeSpec spec() {
@@ -84,7 +79,7 @@ public final class EncodeCommand implements Callable<Integer> {
             return CliErrors.report(commandSpec, e);
         }
         try {
-            EncodeJob.Result r = EncodeJob.run(master, conf, spec, factory);
+            EncodeJob.Result r = EncodeJob.run(spark.master, spark.conf, spec, factory);
             commandSpec.commandLine().getOut().printf("encoded %d rows (%d with null or blank text) into %s%n",
                     r.rows(), r.blankTexts(), spec.output());
             commandSpec.commandLine().getOut().flush();

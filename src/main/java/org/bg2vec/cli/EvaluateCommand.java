@@ -14,9 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -69,11 +67,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "seed of the bootstrap resamples (default: ${DEFAULT-VALUE})")
     long bootstrapSeed;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "K=V", description = "extra Spark setting (repeatable)")
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
 
     EvaluateSpec spec() {
         return new EvaluateSpec(data, pairs, output, batchSize, maxUniformity, maxHalves,
@@ -94,7 +89,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return CliErrors.report(commandSpec, e);
         }
         try {
-            EvalReport report = EvaluateJob.run(master, conf, spec, evaluated);
+            EvalReport report = EvaluateJob.run(spark.master, spark.conf, spec, evaluated);
             commandSpec.commandLine().getOut().print(ReportMarkdown.render(report));
             commandSpec.commandLine().getOut().printf("%nreport: %s/{%s,%s,%s}%n", spec.output(), ReportFiles.JSON,
                     ReportFiles.MARKDOWN, ReportFiles.PNG);

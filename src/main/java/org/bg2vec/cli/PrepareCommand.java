@@ -13,12 +13,11 @@ import org.bg2vec.spark.PrepareJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -102,11 +101,8 @@ public final class PrepareCommand implements Callable<Integer> {
                     + " Вижте също, Източници, Бележки, Външни препратки, Литература).")
     List<String> dropSections;
 
-    @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting. Repeatable.")
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -118,7 +114,7 @@ public final class PrepareCommand implements Callable<Integer> {
                     .maxSeqLength(maxSeqLength).sampleMode(SampleMode.parse(sampleMode)).minTokens(minTokens)
                     .minCyrillic(minCyrillic).validationFraction(validationFraction).seed(seed).shards(shards)
                     .nearDup(nearDup).nearDupThreshold(nearDupThreshold).maxPageBytes(maxPageBytes)
-                    .dropSections(dropSections).master(master).sparkConf(conf)
+                    .dropSections(dropSections).master(spark.master).sparkConf(spark.conf)
                     .build();
             preflight(config);
         } catch (IllegalArgumentException | DumpReadException e) {
@@ -126,7 +122,7 @@ public final class PrepareCommand implements Callable<Integer> {
             return BAD_INPUT;
         }
         try {
-            PrepareManifest m = PrepareJob.run(master, conf, config);
+            PrepareManifest m = PrepareJob.run(spark.master, spark.conf, config);
             spec.commandLine().getOut().printf("prepared %d train + %d validation samples (%d rejects) in %s%n",
                     m.splits().train().samples(), m.splits().validation().samples(), m.rejects(), config.output());
             return 0;

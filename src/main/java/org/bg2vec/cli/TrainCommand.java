@@ -46,12 +46,8 @@ public class TrainCommand implements Callable<Integer> {
             description = "data-parallel workers = barrier tasks (default: the config's 'workers')")
     Integer workers;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[W] for W workers)")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "K=V", description = "extra Spark setting (repeatable)")
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
 
     @Option(names = "--resume", negatable = true, paramLabel = "",
             description = "--resume: continue from the latest checkpoint in checkpoint_dir (the default, 'auto');"
@@ -140,20 +136,20 @@ public class TrainCommand implements Callable<Integer> {
         PrintWriter err = commandSpec.commandLine().getErr();
         TrainConfig c;
         TrainJob.Options options;
-        String sparkMaster;
+        TrainJob.Checked checked;
         try {
             c = trainConfig();
             options = options();
-            sparkMaster = master != null ? master
+            String sparkMaster = spark.master != null ? spark.master
                     : System.getProperty("spark.master") != null ? null : "local[" + c.workers() + "]";
-            TrainJob.preflight(sparkMaster, conf, c, options);
+            checked = TrainJob.check(sparkMaster, spark.conf, c, options);
         } catch (IllegalArgumentException | IOException e) {
             err.println("bg2vec " + commandSpec.name() + ": " + e.getMessage());
             err.flush();
             return CONFIG_ERROR;
         }
         try {
-            TrainJob.Result r = TrainJob.run(sparkMaster, conf, c, options, worker);
+            TrainJob.Result r = TrainJob.run(checked, options, worker);
             PrintWriter out = commandSpec.commandLine().getOut();
             out.printf("trained %d steps with %d worker(s) in %.1f s (%d attempt(s))%n", r.workers().get(0).steps(),
                     r.workers().size(), r.seconds(), r.attempts());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.bg2vec.io.HadoopFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

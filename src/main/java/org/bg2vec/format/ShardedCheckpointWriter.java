@@ -3,6 +3,7 @@ package org.bg2vec.format;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bg2vec.djl.Tensors;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,14 +2,18 @@ package org.bg2vec.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import org.bg2vec.model.Tensors;
+import org.bg2vec.djl.Casts;
+import org.bg2vec.djl.Tensors;
 
 /**
  * llm2vec's {@code HardNegativeNLLLoss} (non-distributed): with {@code d = [d_pos; d_neg]} (negatives
  * optional), scores {@code S = scale · cos(q_i, d_j)} (L2 normalisation with eps 1e-12), and
  * {@code loss = CrossEntropy(S, labels = 0..B-1)} with mean reduction. Built from NDArray ops, so the
  * autograd graph reaches the inputs when grad mode is on. Results live in {@code q}'s manager.
+ * Deterministic (no RNG), so every worker computes the identical global loss; the trainer calls
+ * {@link #loss(NDArray, NDArray)} on the embeddings of the whole global batch.
  */
 public final class HardNegativeNLLLoss {
 
@@ -51,8 +55,24 @@ public final class HardNegativeNLLLoss {
         return Tensors.div(logProbs.mul(target).sum(), -b);
     }
 
+    /**
+     * The trainer's form: {@code d}'s first B rows (B = q's rows) are the positives, any further rows the
+     * hard negatives (unsupervised SimCSE has none). A float32 scalar, differentiable in grad mode.
+     */
+    public NDArray loss(NDArray q, NDArray d) {
+        long b = q.getShape().get(0);
+        long rows = d.getShape().get(0);
+        if (rows < b) {
+            throw new IllegalArgumentException("d has " + rows + " rows, fewer than the " + b + " queries");
+        }
+        if (rows == b) {
+            return loss(q, d, null);
+        }
+        return loss(q, d.get(new NDIndex(":{}", b)), d.get(new NDIndex("{}:", b)));
+    }
+
     private static NDArray normalize(NDArray x) {
-        NDArray x32 = org.bg2vec.model.Casts.to(x, DataType.FLOAT32);
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
         return x32.div(Tensors.maximum(x32.norm(new int[]{1}, true), EPS));
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bg2vec.format.Checkpoint;
 import org.bg2vec.format.SafetensorsWriter;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.NamedParameter;
 

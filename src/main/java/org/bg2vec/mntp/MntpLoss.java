@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import org.bg2vec.model.Casts;
-import org.bg2vec.model.Tensors;
+import org.bg2vec.djl.Casts;
+import org.bg2vec.djl.Tensors;
 
 /**
  * MNTP's loss: the causal LM's next-token shift on the bidirectional model's hidden states. The logits at

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import org.bg2vec.djl.Tensors;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;

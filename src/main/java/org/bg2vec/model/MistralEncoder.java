@@ -6,7 +6,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import org.bg2vec.djl.Autograd;
+import org.bg2vec.djl.Casts;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.djl.Tensors;
 import org.bg2vec.format.Checkpoint;
 import org.bg2vec.tokenize.TokenizedBatch;
 

@@ -3,6 +3,8 @@ package org.bg2vec.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.bg2vec.djl.Casts;
+import org.bg2vec.djl.Tensors;
 import org.bg2vec.tokenize.TokenizedBatch;
 
 import java.util.Locale;

@@ -2,6 +2,7 @@ package org.bg2vec.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.tokenize.TokenizedBatch;
 
 /**

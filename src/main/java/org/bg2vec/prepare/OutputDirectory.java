@@ -3,7 +3,7 @@ package org.bg2vec.prepare;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.bg2vec.io.HadoopFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

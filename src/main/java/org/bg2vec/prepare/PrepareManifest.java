@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.bg2vec.format.PreparedData;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +19,7 @@ import java.util.Map;
  * (files and sample counts per split), what was left out and why, and how long each phase took. The trainer and
  * the evaluator read it with {@link #read(InputStream)}.
  *
- * <p>Layout of a prepared dataset: {@code manifest.json}, {@code train/part-NNNNN.parquet},
- * {@code validation/part-NNNNN.parquet} (exactly {@code config.shards} files each; columns {@code sample_id}
- * long, {@code page_id} long, {@code title}, {@code lead}, {@code query}, {@code positive} strings,
- * {@code query_ids}, {@code positive_ids} array&lt;int&gt;) and {@code rejects/part-00000.parquet}
- * ({@code page_id}, {@code title}, {@code source}, {@code reason}, {@code detail}).
+ * <p>The layout of a prepared dataset (file names, columns, format version) is {@link PreparedData}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PrepareManifest(
@@ -39,17 +36,15 @@ public record PrepareManifest(
         @JsonProperty("rejects") long rejects,
         @JsonProperty("timing") Map<String, Double> timing) {
 
-    /** The layout version this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
     /** File name inside the output directory. */
-    public static final String FILE_NAME = "manifest.json";
+    public static final String FILE_NAME = PreparedData.MANIFEST;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public PrepareManifest {
-        if (formatVersion != FORMAT_VERSION) {
-            throw new IllegalArgumentException("manifest format_version " + formatVersion + " is not supported (this"
-                    + " bg2vec reads version " + FORMAT_VERSION + "): prepare the data again with this version");
+        String version = PreparedData.versionProblem(formatVersion);
+        if (version != null) {
+            throw new IllegalArgumentException(version);
         }
         if (splits == null || splits.train() == null || splits.validation() == null) {
             throw new IllegalArgumentException("manifest has no splits.train / splits.validation");
@@ -101,7 +96,7 @@ public record PrepareManifest(
     public static PrepareManifest of(PrepareConfig config, List<Input> inputs, Tokenizer tokenizer, Splits splits,
                                      Map<String, Long> skipped, long rejects, Map<String, Double> timing) {
         String version = PrepareManifest.class.getPackage().getImplementationVersion();
-        return new PrepareManifest(FORMAT_VERSION, version == null ? "development" : version,
+        return new PrepareManifest(PreparedData.FORMAT_VERSION, version == null ? "development" : version,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), inputs, config.redactedForManifest(),
                 tokenizer, config.maxSeqLength(), config.sampleMode(), splits, skipped, rejects, timing);
     }

@@ -10,7 +10,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
+import org.bg2vec.format.PreparedData;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -24,29 +24,6 @@ import java.util.Iterator;
  */
 public final class ShardWriter {
 
-    /** Columns of {@code train/} and {@code validation/} shards. */
-    public static final MessageType SAMPLE_SCHEMA = MessageTypeParser.parseMessageType("""
-            message sample {
-              required int64 sample_id;
-              required int64 page_id;
-              required binary title (STRING);
-              required binary lead (STRING);
-              required binary query (STRING);
-              required binary positive (STRING);
-              required group query_ids (LIST) { repeated group list { required int32 element; } }
-              required group positive_ids (LIST) { repeated group list { required int32 element; } }
-            }""");
-
-    /** Columns of {@code rejects/}. */
-    public static final MessageType REJECT_SCHEMA = MessageTypeParser.parseMessageType("""
-            message reject {
-              optional int64 page_id;
-              optional binary title (STRING);
-              required binary source (STRING);
-              required binary reason (STRING);
-              required binary detail (STRING);
-            }""");
-
     private ShardWriter() {
     }
 
@@ -58,7 +35,7 @@ public final class ShardWriter {
     /** Writes samples (in the iterator's order) to {@code file}; returns the number written. */
     public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<Sample> samples)
             throws IOException {
-        return write(conf, file, attempt, new Rows<>(SAMPLE_SCHEMA, ShardWriter::sample), samples);
+        return write(conf, file, attempt, new Rows<>(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample), samples);
     }
 
     /** The order of the rows of the rejects file: source, page id (unreadable ones first), reason, detail. */
@@ -70,7 +47,7 @@ public final class ShardWriter {
     /** Writes rejects (in the iterator's order) to {@code file}; returns the number written. */
     public static long writeRejects(Configuration conf, Path file, String attempt, Iterator<Reject> rejects)
             throws IOException {
-        return write(conf, file, attempt, new Rows<>(REJECT_SCHEMA, ShardWriter::reject), rejects);
+        return write(conf, file, attempt, new Rows<>(PreparedData.REJECT_SCHEMA, ShardWriter::reject), rejects);
     }
 
     /*
@@ -80,26 +57,26 @@ public final class ShardWriter {
      */
 
     private static void sample(RecordConsumer rc, Sample s) {
-        longField(rc, "sample_id", 0, s.sampleId());
-        longField(rc, "page_id", 1, s.pageId());
-        stringField(rc, "title", 2, s.title());
-        stringField(rc, "lead", 3, s.lead());
-        stringField(rc, "query", 4, s.text());
-        stringField(rc, "positive", 5, s.text());
-        idsField(rc, "query_ids", 6, s.ids());
-        idsField(rc, "positive_ids", 7, s.ids());
+        longField(rc, PreparedData.SAMPLE_ID, 0, s.sampleId());
+        longField(rc, PreparedData.PAGE_ID, 1, s.pageId());
+        stringField(rc, PreparedData.TITLE, 2, s.title());
+        stringField(rc, PreparedData.LEAD, 3, s.lead());
+        stringField(rc, PreparedData.QUERY, 4, s.text());
+        stringField(rc, PreparedData.POSITIVE, 5, s.text());
+        idsField(rc, PreparedData.QUERY_IDS, 6, s.ids());
+        idsField(rc, PreparedData.POSITIVE_IDS, 7, s.ids());
     }
 
     private static void reject(RecordConsumer rc, Reject r) {
         if (r.pageId() != null) {
-            longField(rc, "page_id", 0, r.pageId());
+            longField(rc, PreparedData.PAGE_ID, 0, r.pageId());
         }
         if (r.title() != null) {
-            stringField(rc, "title", 1, r.title());
+            stringField(rc, PreparedData.TITLE, 1, r.title());
         }
-        stringField(rc, "source", 2, r.source());
-        stringField(rc, "reason", 3, r.reason());
-        stringField(rc, "detail", 4, r.detail() == null ? "" : r.detail());
+        stringField(rc, PreparedData.SOURCE, 2, r.source());
+        stringField(rc, PreparedData.REASON, 3, r.reason());
+        stringField(rc, PreparedData.DETAIL, 4, r.detail() == null ? "" : r.detail());
     }
 
     private static void longField(RecordConsumer rc, String name, int index, long value) {

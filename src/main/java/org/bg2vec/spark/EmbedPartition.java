@@ -11,7 +11,6 @@ import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.SharedEmbedders;
 import org.bg2vec.encode.TextEmbedderFactory;
 import org.bg2vec.modelstore.ModelStore;
-import org.bg2vec.prepare.HadoopConf;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -18,7 +18,6 @@ import org.bg2vec.encode.EncodeSpec;
 import org.bg2vec.encode.Encoder;
 import org.bg2vec.encode.SharedEmbedders;
 import org.bg2vec.encode.TextEmbedderFactory;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.OutputDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -21,6 +21,7 @@ import org.bg2vec.eval.EvaluateSpec;
 import org.bg2vec.eval.Evaluation;
 import org.bg2vec.eval.ReportFiles;
 import org.bg2vec.eval.TextPair;
+import org.bg2vec.format.PreparedData;
 import org.bg2vec.io.TableFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,8 @@ public final class EvaluateJob {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
     /** Columns of the prepared validation split that evaluation reads. */
-    static final List<String> VALIDATION_COLUMNS = List.of("sample_id", "page_id", "title", "lead", "positive");
+    static final List<String> VALIDATION_COLUMNS = List.of(PreparedData.SAMPLE_ID,
+            PreparedData.PAGE_ID, PreparedData.TITLE, PreparedData.LEAD, PreparedData.POSITIVE);
     /** Texts per embedding partition at most (more partitions for more texts: progress and retries). */
     static final int TEXTS_PER_PARTITION = 10_000;
 
@@ -144,7 +146,7 @@ public final class EvaluateJob {
                 throw new IllegalArgumentException("evaluation data not found: " + path);
             }
             return fs.getFileStatus(p).isDirectory()
-                    && (fs.exists(new Path(p, "manifest.json")) || fs.exists(new Path(p, "validation")));
+                    && (fs.exists(new Path(p, PreparedData.MANIFEST)) || fs.exists(new Path(p, PreparedData.VALIDATION)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot inspect " + path, e);
         }
@@ -152,11 +154,11 @@ public final class EvaluateJob {
 
     /** Title → lead retrieval and, unless {@code maxHalves} is 0, the passage-halves task of the split. */
     static List<EvalDataset> loadValidation(SparkSession spark, String dir, int maxUniformity, int maxHalves) {
-        String split = new Path(dir, "validation").toString();
+        String split = new Path(dir, PreparedData.VALIDATION).toString();
         Dataset<Row> df = spark.read().parquet(split);
         requireColumns(df, VALIDATION_COLUMNS, split);
         List<Row> rows = df.select(VALIDATION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
-                .orderBy("sample_id").collectAsList();
+                .orderBy(PreparedData.SAMPLE_ID).collectAsList();
         List<Article> articles = new ArrayList<>(rows.size());
         List<String> samples = new ArrayList<>(rows.size());
         long nullPages = 0;

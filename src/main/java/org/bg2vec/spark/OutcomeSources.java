@@ -7,7 +7,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.DumpSplit;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputFormat;
 import org.bg2vec.prepare.InputPlan;
 import org.bg2vec.prepare.IteratorRecordReader;

@@ -6,7 +6,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bg2vec.prepare.CountsOutcome;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputPlan;
 import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.PrepareConfig;

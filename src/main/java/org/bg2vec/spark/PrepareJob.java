@@ -6,7 +6,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.DumpReadException;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.prepare.InputPlan;
 import org.bg2vec.prepare.InputPlanner;
 import org.bg2vec.prepare.OutputDirectory;

@@ -3,7 +3,7 @@ package org.bg2vec.spark;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.bg2vec.prepare.HadoopConf;
+import org.bg2vec.format.PreparedData;
 import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.OutputDirectory;
 import org.bg2vec.prepare.PrepareConfig;
@@ -23,14 +23,14 @@ import java.util.List;
 final class ShardWrites {
 
     /** The splits' directory names, in partition order. */
-    private static final String[] SPLITS = {"train", "validation"};
+    private static final String[] SPLITS = {PreparedData.TRAIN, PreparedData.VALIDATION};
 
     private ShardWrites() {
     }
 
     /** {@code rejects/part-00000.parquet}, sorted by source, page id, reason and detail; returns the count. */
     static long rejects(JavaRDD<Reject> rejects, OutputDirectory out, HadoopConf conf) {
-        String dir = out.resolve("rejects").toString();
+        String dir = out.resolve(PreparedData.REJECTS).toString();
         List<Long> n = rejects.sortBy(ShardWriter::rejectOrder, true, 1)
                 .mapPartitions(it -> {
                     Path file = new Path(dir, ShardWriter.shardName(0));

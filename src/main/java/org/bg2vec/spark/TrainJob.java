@@ -7,7 +7,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.djl.DeviceRequest;
-import org.bg2vec.prepare.HadoopConf;
+import org.bg2vec.format.PreparedData;
 import org.bg2vec.progress.ProgressRelay;
 import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.TrainConfig;
@@ -80,17 +80,39 @@ public final class TrainJob {
     }
 
     /**
+     * A training config that passed the pre-flight for a Spark master and conf ({@link #check}): the
+     * session {@link #run(Checked, Options, WorkerFunction)} starts from it is not checked again.
+     */
+    public record Checked(String master, Map<String, String> sparkConf, TrainConfig config) {
+        public Checked {
+            sparkConf = Map.copyOf(sparkConf);
+        }
+    }
+
+    /**
+     * The pre-flight for a session still to start ({@code spark.barrier.sync.timeout} defaulted from
+     * {@code options}); throws {@link IllegalArgumentException} listing the problems.
+     */
+    public static Checked check(String master, Map<String, String> conf, TrainConfig config, Options options) {
+        Map<String, String> sparkConf = new HashMap<>(conf);
+        sparkConf.putIfAbsent("spark.barrier.sync.timeout", options.barrierTimeout().toSeconds() + "s");
+        return new Checked(master, sparkConf, preflight(master, sparkConf, config, options));
+    }
+
+    /**
      * Pre-flight checks (before Spark starts), then starts a session ({@link SparkSessions}), trains and
      * stops it. Configuration problems throw {@link IllegalArgumentException} before any task runs.
      */
     public static Result run(String master, Map<String, String> conf, TrainConfig config, Options options,
                              WorkerFunction worker) throws IOException {
-        Map<String, String> sparkConf = new HashMap<>(conf);
-        sparkConf.putIfAbsent("spark.barrier.sync.timeout", options.barrierTimeout().toSeconds() + "s");
-        preflight(master, sparkConf, config, options);
-        SparkSession spark = SparkSessions.getOrCreate(master, "bg2vec train", sparkConf);
+        return run(check(master, conf, config, options), options, worker);
+    }
+
+    /** Starts a session for a checked config, trains and stops it. */
+    public static Result run(Checked checked, Options options, WorkerFunction worker) throws IOException {
+        SparkSession spark = SparkSessions.getOrCreate(checked.master(), "bg2vec train", checked.sparkConf());
         try {
-            return run(spark, config, options, worker);
+            return train(spark, checked.config(), options, worker);
         } finally {
             spark.stop();
         }
@@ -99,12 +121,22 @@ public final class TrainJob {
     /** Trains in an existing session (its master and conf are checked first). */
     public static Result run(SparkSession spark, TrainConfig config, Options options, WorkerFunction worker)
             throws IOException {
-        String master = spark.sparkContext().master();
+        TrainConfig checked = preflight(spark.sparkContext().master(), sparkConf(spark), config, options);
+        return train(spark, checked, options, worker);
+    }
+
+    private static Map<String, String> sparkConf(SparkSession spark) {
         Map<String, String> conf = new HashMap<>();
         for (scala.Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
             conf.put(e._1(), e._2());
         }
-        config = preflight(master, conf, config, options);
+        return conf;
+    }
+
+    private static Result train(SparkSession spark, TrainConfig config, Options options, WorkerFunction worker)
+            throws IOException {
+        String master = spark.sparkContext().master();
+        Map<String, String> conf = sparkConf(spark);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkTrainingData(config, hadoop);
         config = TrainingWorker.withQualifiedModelPaths(config, hadoop); // resolved here, before any task starts
@@ -205,8 +237,8 @@ public final class TrainJob {
         boolean gpu = wantsGpu(options.device(), all);
         TrainingWorker.computeType(config.precision(), gpu);
         TrainConfig planned = TrainPreflight.checkMemory(config, gpu, isLocal(m), new Configuration());
-        TrainPreflight.check(new TrainPreflight.Setup(m, all, planned.workers(), planned.globalBatchSize(),
-                planned.microBatchSize(), gpu && !isLocal(m), Runtime.getRuntime().availableProcessors()));
+        TrainPreflight.check(new TrainPreflight.Setup(m, all, planned.workers(), gpu && !isLocal(m),
+                Runtime.getRuntime().availableProcessors()));
         if (config.trainData() == null) {
             throw new IllegalArgumentException("train_data is not set: point it at a directory written by"
                     + " 'bg2vec prepare'");
@@ -218,7 +250,7 @@ public final class TrainJob {
     static void checkTrainingData(TrainConfig config, Configuration hadoop) {
         try {
             Manifest manifest = Manifest.read(config.trainData(), hadoop);
-            for (Path f : manifest.split("train").files()) {
+            for (Path f : manifest.split(PreparedData.TRAIN).files()) {
                 FileSystem fs = f.getFileSystem(hadoop);
                 if (!fs.exists(f)) {
                     throw new IOException(config.trainData() + "/manifest.json lists " + f + ", which does not exist");

@@ -35,8 +35,7 @@ public final class TrainPreflight {
     }
 
     /** What the check needs to know; {@code conf} is the Spark configuration as key → value. */
-    public record Setup(String master, Map<String, String> conf, int workers, int globalBatchSize,
-                        int microBatchSize, boolean gpu, int availableProcessors) {
+    public record Setup(String master, Map<String, String> conf, int workers, boolean gpu, int availableProcessors) {
     }
 
     /** Throws {@link IllegalArgumentException} listing every problem; returns quietly when all is well. */
@@ -91,14 +90,6 @@ public final class TrainPreflight {
             } else if (Double.parseDouble(task) != 1.0) {
                 p.add("spark.task.resource.gpu.amount=" + task + ": one worker per GPU needs exactly 1");
             }
-        }
-        if (s.globalBatchSize() % s.workers() != 0) {
-            p.add("global_batch_size " + s.globalBatchSize() + " is not divisible by " + s.workers()
-                    + " workers; choose a multiple of the worker count");
-        } else if ((s.globalBatchSize() / s.workers()) % s.microBatchSize() != 0) {
-            p.add("each worker's slice of " + (s.globalBatchSize() / s.workers()) + " samples is not divisible by"
-                    + " micro_batch_size " + s.microBatchSize() + "; micro-batches must tile the slice so that"
-                    + " W workers compute the same model as 1");
         }
         return p;
     }

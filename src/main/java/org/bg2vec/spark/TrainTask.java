@@ -11,7 +11,6 @@ import org.bg2vec.collective.Rendezvous;
 import org.bg2vec.collective.TcpCollective;
 import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.djl.ComputeDevice;
-import org.bg2vec.prepare.HadoopConf;
 import org.bg2vec.progress.ProgressClient;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.TrainConfig;

@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -83,13 +81,6 @@ public final class SentenceSplitter {
             }
         }
         return s;
-    }
-
-    /** A splitter for {@code locale} with the abbreviation list in {@code file} (same format as conf/). */
-    public static SentenceSplitter fromFile(ULocale locale, Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new SentenceSplitter(locale, readList(in));
-        }
     }
 
     /** Reads a list: one entry per line, blank lines and {@code #} comments ignored. */

@@ -26,15 +26,6 @@ public record TokenizedBatch(int batchSize, int length, long[] inputIds, long[] 
         }
     }
 
-    /** Number of real (non-pad) tokens in row {@code i}. */
-    public int realTokens(int row) {
-        int c = 0;
-        for (int j = 0; j < length; j++) {
-            c += (int) attentionMask[row * length + j];
-        }
-        return c;
-    }
-
     /** Total number of real tokens in the batch. */
     public long totalRealTokens() {
         long c = 0;

@@ -48,10 +48,6 @@ public final class DynamicLossScaler {
         return goodSteps;
     }
 
-    public boolean isDynamic() {
-        return dynamic;
-    }
-
     /**
      * Records the outcome of a step: {@code finite == false} means the step must be skipped.
      *

@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.collective.Collective;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
@@ -42,7 +43,7 @@ public final class GradCacheStep {
     }
 
     private final TrainableEncoder encoder;
-    private final ContrastiveLoss lossFunction;
+    private final HardNegativeNLLLoss lossFunction;
     private final Collective collective;
     private final TrainableVector params;
     private final BatchCollator collator;
@@ -50,12 +51,9 @@ public final class GradCacheStep {
     private final int microBatch;
     private final long seed;
 
-    public GradCacheStep(TrainableEncoder encoder, ContrastiveLoss lossFunction, Collective collective,
+    public GradCacheStep(TrainableEncoder encoder, HardNegativeNLLLoss lossFunction, Collective collective,
                          TrainableVector params, BatchCollator collator, int globalBatch, int microBatch, long seed) {
-        if (globalBatch % collective.size() != 0 || (globalBatch / collective.size()) % microBatch != 0) {
-            throw new IllegalArgumentException("global batch " + globalBatch + " must split into " + collective.size()
-                    + " equal slices that are multiples of the micro-batch size " + microBatch);
-        }
+        BatchSplit.sliceSize(globalBatch, collective.size(), microBatch);
         this.encoder = encoder;
         this.lossFunction = lossFunction;
         this.collective = collective;

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.bg2vec.format.PreparedData;
 import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.data.Manifest;
 
@@ -113,7 +114,7 @@ final class RunFingerprint {
         MessageDigest all = sha256();
         all.update(("tokenizer " + manifest.tokenizerSha256() + " max_seq_length " + manifest.maxSeqLength() + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        List<Path> files = manifest.split("train").files();
+        List<Path> files = manifest.split(PreparedData.TRAIN).files();
         for (Path f : files) {
             FileSystem fs = f.getFileSystem(hadoop);
             all.update((f.getName() + ":" + fileDigest(fs, fs.getFileStatus(f)) + "\n").getBytes(StandardCharsets.UTF_8));

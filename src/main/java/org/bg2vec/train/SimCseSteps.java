@@ -2,6 +2,7 @@ package org.bg2vec.train;
 
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.Collective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.TrainSample;
@@ -14,10 +15,10 @@ final class SimCseSteps implements TrainingStep.Factory {
 
     private final TrainConfig config;
     private final TrainableEncoder encoder;
-    private final ContrastiveLoss loss;
+    private final HardNegativeNLLLoss loss;
     private final ModelFacts model;
 
-    SimCseSteps(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, ModelFacts model) {
+    SimCseSteps(TrainConfig config, TrainableEncoder encoder, HardNegativeNLLLoss loss, ModelFacts model) {
         this.config = config;
         this.encoder = encoder;
         this.loss = loss;

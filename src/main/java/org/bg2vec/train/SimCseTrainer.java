@@ -5,11 +5,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.collective.TimedCollective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.Trainable;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.CorruptCheckpointException;
-import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.bg2vec.io.HadoopFiles;
 import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.checkpoint.TrainingState;
 import org.bg2vec.train.data.GlobalBatches;
@@ -91,7 +92,7 @@ public final class SimCseTrainer {
     }
 
     /** Trains with the default Hadoop configuration and no step listener. */
-    public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
+    public static Result run(TrainConfig config, TrainableEncoder encoder, HardNegativeNLLLoss loss, Collective collective,
                              ModelFacts model) throws IOException {
         return run(config, encoder, loss, collective, model, new Configuration(), (r, m) -> { });
     }
@@ -101,7 +102,7 @@ public final class SimCseTrainer {
      * says (default: from the latest verified checkpoint of {@code checkpoint_dir}, if any, provided it
      * belongs to this run).
      */
-    public static Result run(TrainConfig config, TrainableEncoder encoder, ContrastiveLoss loss, Collective collective,
+    public static Result run(TrainConfig config, TrainableEncoder encoder, HardNegativeNLLLoss loss, Collective collective,
                              ModelFacts model, Configuration hadoop, StepListener listener) throws IOException {
         return run(config, encoder, new SimCseSteps(config, encoder, loss, model), collective, model, hadoop, listener);
     }
@@ -122,11 +123,7 @@ public final class SimCseTrainer {
     private Result train() throws IOException {
         int workers = collective.size();
         int global = config.globalBatchSize();
-        if (global % workers != 0 || (global / workers) % config.microBatchSize() != 0) {
-            throw new IllegalArgumentException("global_batch_size " + global + " with " + workers
-                    + " workers and micro_batch_size " + config.microBatchSize()
-                    + ": the batch must split into equal slices that are multiples of the micro-batch size");
-        }
+        BatchSplit.sliceSize(global, workers, config.microBatchSize());
         if (config.trainData() == null) {
             throw new IllegalArgumentException("train_data is not set: point it at a directory written by 'bg2vec prepare'");
         }

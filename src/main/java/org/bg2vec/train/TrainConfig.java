@@ -72,6 +72,67 @@ public record TrainConfig(
     /** Numeric precision of the frozen base model; LoRA weights and optimizer state are always fp32. */
     public enum Precision { FP32, FP16 }
 
+    /**
+     * Collects the components by name ({@link TrainConfigReader} fills it key by key), so nothing is passed
+     * by position except in {@link #build}, where every argument has its component's name.
+     */
+    static final class Builder {
+        String modelNameOrPath;
+        String peftModelNameOrPath;
+        boolean bidirectional;
+        String poolingMode;
+        int maxSeqLength;
+        double simcseDropout;
+        int loraR;
+        int loraAlpha;
+        double loraDropout;
+        double lossScale;
+        double learningRate;
+        int globalBatchSize;
+        int microBatchSize;
+        boolean gradientCheckpointing;
+        Long gpuMemoryBytes;
+        double numTrainEpochs;
+        int maxSteps;
+        int stopAfterNSteps;
+        int warmupSteps;
+        double warmupRatio;
+        long seed;
+        int saveSteps;
+        int loggingSteps;
+        int evalSteps;
+        int evalBatches;
+        String outputDir;
+        String checkpointDir;
+        int keepCheckpoints;
+        String trainData;
+        String validationData;
+        Precision precision;
+        double maxGradNorm;
+        double weightDecay;
+        double adamBeta1;
+        double adamBeta2;
+        double adamEpsilon;
+        double fp16InitScale;
+        int fp16GrowthInterval;
+        int workers;
+        int maxAttempts;
+        int shuffleBufferSize;
+        Resume resume;
+        IndependentCropping independentCropping;
+        ObjectNode raw;
+
+        TrainConfig build() {
+            return new TrainConfig(modelNameOrPath, peftModelNameOrPath, bidirectional, poolingMode, maxSeqLength,
+                    simcseDropout, loraR, loraAlpha, loraDropout, lossScale, learningRate, globalBatchSize,
+                    microBatchSize, gradientCheckpointing, gpuMemoryBytes, numTrainEpochs, maxSteps, stopAfterNSteps,
+                    warmupSteps, warmupRatio, seed, saveSteps, loggingSteps, evalSteps, evalBatches, outputDir,
+                    checkpointDir, keepCheckpoints, trainData, validationData, precision, maxGradNorm, weightDecay,
+                    adamBeta1, adamBeta2, adamEpsilon, fp16InitScale, fp16GrowthInterval, workers, maxAttempts,
+                    shuffleBufferSize, resume, independentCropping, raw);
+        }
+    }
+
     /** Parses and validates a JSON config (see {@link TrainConfigReader} for the rules). */
     public static TrainConfig parse(String json) {
         return TrainConfigReader.parse(json);
@@ -106,10 +167,5 @@ public record TrainConfig(
                     + " pre-flight chooses it from the memory plan (org.bg2vec.plan.MemoryPlanner)");
         }
         return microBatchSize;
-    }
-
-    /** Samples per worker per step: the contiguous slice of the global batch. */
-    public int sliceSize() {
-        return globalBatchSize / workers;
     }
 }

@@ -67,89 +67,110 @@ final class TrainConfigReader {
     }
 
     private TrainConfig read() {
-        String model = string("model_name_or_path", null);
-        String peft = string("peft_model_name_or_path", null);
-        boolean bidirectional = bool("bidirectional", false);
-        String pooling = choice("pooling_mode", "mean", "mean", "weighted_mean", "eos_token");
-        int maxSeq = integer("max_seq_length", 512, 2, 1 << 20);
-        double simcseDropout = real("simcse_dropout", 0.1, 0, 1, false);
-        int loraR = integer("lora_r", 8, 1, 1 << 16);
-        int loraAlpha = integer("lora_alpha", 2 * loraR, 1, 1 << 20);
-        double loraDropout = real("lora_dropout", 0.05, 0, 1, false);
-        double lossScale = real("loss_scale", 50.0, 1e-6, 1e6, true);
+        TrainConfig.Builder b = new TrainConfig.Builder();
+        readModelAndLoss(b);
+        boolean autoMicro = readBatches(b);
+        readSchedule(b);
+        readPaths(b);
+        readPrecisionAndOptimizer(b);
+        b.resume = resume();
+        b.independentCropping = independentCropping();
+
+        String split = BatchSplit.problem(b.globalBatchSize, b.workers, autoMicro ? 0 : b.microBatchSize);
+        if (split != null) {
+            errors.add(split);
+        }
+        reportKeys();
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid training config: " + String.join("; ", errors));
+        }
+        b.raw = node.deepCopy();
+        return b.build();
+    }
+
+    /** The base model, the LoRA, SimCSE dropout, the loss and the learning rate. */
+    private void readModelAndLoss(TrainConfig.Builder b) {
+        b.modelNameOrPath = string("model_name_or_path", null);
+        b.peftModelNameOrPath = string("peft_model_name_or_path", null);
+        b.bidirectional = bool("bidirectional", false);
+        b.poolingMode = choice("pooling_mode", "mean", "mean", "weighted_mean", "eos_token");
+        b.maxSeqLength = integer("max_seq_length", 512, 2, 1 << 20);
+        b.simcseDropout = real("simcse_dropout", 0.1, 0, 1, false);
+        b.loraR = integer("lora_r", 8, 1, 1 << 16);
+        b.loraAlpha = integer("lora_alpha", 2 * b.loraR, 1, 1 << 20);
+        b.loraDropout = real("lora_dropout", 0.05, 0, 1, false);
+        b.lossScale = real("loss_scale", 50.0, 1e-6, 1e6, true);
         choice("loss_class", "HardNegativeNLLLoss", "HardNegativeNLLLoss");
-        double lr = real("learning_rate", 5e-5, 0, 10, false);
+        b.learningRate = real("learning_rate", 5e-5, 0, 10, false);
+    }
+
+    /** Global batch, workers, micro-batch and memory; returns whether {@code micro_batch_size} is "auto". */
+    private boolean readBatches(TrainConfig.Builder b) {
         int perDevice = integer("per_device_train_batch_size", 8, 1, 1 << 20);
         int accumulation = integer("gradient_accumulation_steps", 1, 1, 1 << 20);
         int defaultGlobal = node.has("per_device_train_batch_size") || node.has("gradient_accumulation_steps")
                 ? perDevice * accumulation : 128;
-        int global = integer("global_batch_size", defaultGlobal, 1, 1 << 24);
-        int workers = integer("workers", 1, 1, 4096);
+        b.globalBatchSize = integer("global_batch_size", defaultGlobal, 1, 1 << 24);
+        b.workers = integer("workers", 1, 1, 4096);
         JsonNode microNode = node.path("micro_batch_size");
         boolean autoMicro = microNode.isTextual() && "auto".equals(microNode.asText());
         if (microNode.isTextual() && !autoMicro) {
             errors.add("micro_batch_size must be a positive integer or \"auto\" (the largest that fits the GPU),"
                     + " got " + microNode);
         }
-        int micro = autoMicro ? 0 : microNode.isTextual() ? 1 : integer("micro_batch_size", Math.min(8, global), 1, 1 << 20);
+        b.microBatchSize = autoMicro ? 0 : microNode.isTextual() ? 1
+                : integer("micro_batch_size", Math.min(8, b.globalBatchSize), 1, 1 << 20);
         used.add("micro_batch_size");
-        boolean checkpointing = bool("gradient_checkpointing", false);
-        Long gpuMemory = bytes("gpu_memory");
-        double epochs = real("num_train_epochs", 3.0, 1e-9, 1e9, true);
-        int maxSteps = integer("max_steps", -1, -1, Integer.MAX_VALUE);
-        if (maxSteps == 0) {
+        b.gradientCheckpointing = bool("gradient_checkpointing", false);
+        b.gpuMemoryBytes = bytes("gpu_memory");
+        return autoMicro;
+    }
+
+    /** Epochs and steps, warm-up, seed, and how often to save, log and validate. */
+    private void readSchedule(TrainConfig.Builder b) {
+        b.numTrainEpochs = real("num_train_epochs", 3.0, 1e-9, 1e9, true);
+        b.maxSteps = integer("max_steps", -1, -1, Integer.MAX_VALUE);
+        if (b.maxSteps == 0) {
             errors.add("max_steps = 0: use -1 (plan the decay over num_train_epochs) or a positive step count");
         }
-        int stopAfter = integer("stop_after_n_steps", 10000, 1, Integer.MAX_VALUE);
-        int warmup = integer("warmup_steps", 0, 0, Integer.MAX_VALUE);
-        double warmupRatio = real("warmup_ratio", 0.0, 0, 1, true);
+        b.stopAfterNSteps = integer("stop_after_n_steps", 10000, 1, Integer.MAX_VALUE);
+        b.warmupSteps = integer("warmup_steps", 0, 0, Integer.MAX_VALUE);
+        b.warmupRatio = real("warmup_ratio", 0.0, 0, 1, true);
         choice("lr_scheduler_type", "linear", "linear");
-        long seed = longValue("seed", 42);
-        int saveSteps = integer("save_steps", 500, 1, Integer.MAX_VALUE);
-        int loggingSteps = integer("logging_steps", 500, 1, Integer.MAX_VALUE);
-        int evalSteps = integer("eval_steps", 0, 0, Integer.MAX_VALUE);
-        int evalBatches = integer("eval_batches", 8, 1, Integer.MAX_VALUE);
+        b.seed = longValue("seed", 42);
+        b.saveSteps = integer("save_steps", 500, 1, Integer.MAX_VALUE);
+        b.loggingSteps = integer("logging_steps", 500, 1, Integer.MAX_VALUE);
+        b.evalSteps = integer("eval_steps", 0, 0, Integer.MAX_VALUE);
+        b.evalBatches = integer("eval_batches", 8, 1, Integer.MAX_VALUE);
+    }
+
+    /** Output, checkpoint and data directories. */
+    private void readPaths(TrainConfig.Builder b) {
         String outputDir = string("output_dir", null);
         if (outputDir == null || outputDir.isBlank()) {
             errors.add("output_dir is required: the directory (local path or hdfs:/s3a: URI) for the adapter, metrics and plot");
         }
-        String checkpointDir = string("checkpoint_dir", outputDir == null ? null : outputDir + "/checkpoints");
-        int keep = integer("keep_checkpoints", node.has("save_total_limit") ? integer("save_total_limit", 3, 1, 1 << 20) : 3,
-                1, 1 << 20);
-        String trainData = string("train_data", null);
-        String validationData = string("validation_data", trainData);
-        String precisionName = choice("precision", "fp32", "fp32", "fp16");
-        TrainConfig.Precision precision = TrainConfig.Precision.valueOf(precisionName.toUpperCase(Locale.ROOT));
-        double maxGradNorm = real("max_grad_norm", 1.0, 0, 1e9, false);
-        double weightDecay = real("weight_decay", 0.0, 0, 1, true);
-        double beta1 = real("adam_beta1", 0.9, 0, 1, false);
-        double beta2 = real("adam_beta2", 0.999, 0, 1, false);
-        double eps = real("adam_epsilon", 1e-8, 0, 1, false);
-        double initScale = real("fp16_init_scale", 65536.0, 1, 1e30, true);
-        int growthInterval = integer("fp16_growth_interval", 2000, 1, Integer.MAX_VALUE);
-        int maxAttempts = integer("max_attempts", 3, 1, 1000);
-        int shuffleBuffer = integer("shuffle_buffer_size", 10000, 1, 1 << 26);
-        Resume resume = resume();
-        IndependentCropping cropping = independentCropping();
+        b.outputDir = outputDir;
+        b.checkpointDir = string("checkpoint_dir", outputDir == null ? null : outputDir + "/checkpoints");
+        b.keepCheckpoints = integer("keep_checkpoints",
+                node.has("save_total_limit") ? integer("save_total_limit", 3, 1, 1 << 20) : 3, 1, 1 << 20);
+        b.trainData = string("train_data", null);
+        b.validationData = string("validation_data", b.trainData);
+    }
 
-        if (global % workers != 0) {
-            errors.add("global_batch_size " + global + " is not divisible by workers " + workers
-                    + ": every worker takes an equal contiguous slice of each global batch");
-        } else if (!autoMicro && (global / workers) % micro != 0) {
-            errors.add("the per-worker slice global_batch_size/workers = " + (global / workers)
-                    + " is not a multiple of micro_batch_size " + micro
-                    + ": micro-batches must tile the slice so that dropout seeds do not depend on the worker count");
-        }
-        reportKeys();
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid training config: " + String.join("; ", errors));
-        }
-        return new TrainConfig(model, peft, bidirectional, pooling, maxSeq, simcseDropout, loraR, loraAlpha,
-                loraDropout, lossScale, lr, global, micro, checkpointing, gpuMemory, epochs, maxSteps, stopAfter,
-                warmup, warmupRatio, seed,
-                saveSteps, loggingSteps, evalSteps, evalBatches, outputDir, checkpointDir, keep, trainData,
-                validationData, precision, maxGradNorm, weightDecay, beta1, beta2, eps, initScale, growthInterval,
-                workers, maxAttempts, shuffleBuffer, resume, cropping, node.deepCopy());
+    /** Precision and loss scaling, AdamW, gradient clipping, retries and the shuffle buffer. */
+    private void readPrecisionAndOptimizer(TrainConfig.Builder b) {
+        String precisionName = choice("precision", "fp32", "fp32", "fp16");
+        b.precision = TrainConfig.Precision.valueOf(precisionName.toUpperCase(Locale.ROOT));
+        b.maxGradNorm = real("max_grad_norm", 1.0, 0, 1e9, false);
+        b.weightDecay = real("weight_decay", 0.0, 0, 1, true);
+        b.adamBeta1 = real("adam_beta1", 0.9, 0, 1, false);
+        b.adamBeta2 = real("adam_beta2", 0.999, 0, 1, false);
+        b.adamEpsilon = real("adam_epsilon", 1e-8, 0, 1, false);
+        b.fp16InitScale = real("fp16_init_scale", 65536.0, 1, 1e30, true);
+        b.fp16GrowthInterval = integer("fp16_growth_interval", 2000, 1, Integer.MAX_VALUE);
+        b.maxAttempts = integer("max_attempts", 3, 1, 1000);
+        b.shuffleBufferSize = integer("shuffle_buffer_size", 10000, 1, 1 << 26);
     }
 
     /** {@code resume} (auto, never or a checkpoint path) and {@code resume_force}. */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.model.NamedParameter;
 
 import java.nio.FloatBuffer;

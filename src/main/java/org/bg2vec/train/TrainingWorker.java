@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import org.bg2vec.collective.Collective;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.djl.ComputeDevice;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralEncoder;
@@ -57,8 +58,8 @@ public final class TrainingWorker {
     }
 
     /** The loss the trainer optimises: llm2vec's HardNegativeNLLLoss with {@code loss_scale}. */
-    public static ContrastiveLoss loss(TrainConfig config) {
-        return new HardNegativeLoss(config.lossScale());
+    public static HardNegativeNLLLoss loss(TrainConfig config) {
+        return new HardNegativeNLLLoss((float) config.lossScale());
     }
 
     /** As {@link #options(TrainConfig, ComputeDevice)} on the CPU (the in-process tests and benchmarks). */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.DjlRuntime;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralConfig;
@@ -15,7 +16,6 @@ import org.bg2vec.plan.MemoryPlanner;
 import org.bg2vec.plan.PlanRequest;
 import org.bg2vec.train.AdamW;
 import org.bg2vec.train.GradCacheStep;
-import org.bg2vec.train.HardNegativeLoss;
 import org.bg2vec.train.TrainableVector;
 import org.bg2vec.train.TrainingWorker;
 import org.bg2vec.train.data.BatchCollator;
@@ -142,7 +142,7 @@ public final class MemoryBenchmark {
         TrainableVector params = new TrainableVector(encoder.trainableParameters());
         float[] master = params.values();
         AdamW adam = new AdamW(params.size(), 0.9, 0.999, 1e-8, 0);
-        GradCacheStep step = new GradCacheStep(encoder, new HardNegativeLoss(20), new SingleProcessCollective(),
+        GradCacheStep step = new GradCacheStep(encoder, new HardNegativeNLLLoss(20f), new SingleProcessCollective(),
                 params, new BatchCollator(encoder.config().eosTokenId()), micro, micro, 42);
         SplittableRandom random = new SplittableRandom(7);
         List<Double> seconds = new ArrayList<>();

@@ -35,8 +35,8 @@ class EncodeEvaluateCommandTest {
         assertEquals("Намери статия", spec.options().instruction());
         assertEquals(8, spec.options().batchSize());
         assertFalse(spec.overwrite());
-        assertEquals(Map.of("spark.executor.cores", "4"), cmd.conf);
-        assertEquals("local[2]", cmd.master);
+        assertEquals(Map.of("spark.executor.cores", "4"), cmd.spark.conf);
+        assertEquals("local[2]", cmd.spark.master);
     }
 
     @Test

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.djl.DjlRuntime;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralEncoder;

@@ -9,7 +9,7 @@ import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.model.MistralWeights;
-import org.bg2vec.model.Tensors;
+import org.bg2vec.djl.Tensors;
 import org.bg2vec.train.GradientClipping;
 import org.bg2vec.train.ThreadCollective;
 import org.bg2vec.train.TrainableVector;

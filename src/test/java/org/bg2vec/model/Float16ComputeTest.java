@@ -3,6 +3,7 @@ package org.bg2vec.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.junit.jupiter.api.Test;

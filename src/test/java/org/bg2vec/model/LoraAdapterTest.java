@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.format.SafetensorsFile;
 import org.bg2vec.format.SafetensorsWriter;

@@ -3,6 +3,7 @@ package org.bg2vec.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.djl.Tensors;
 import org.bg2vec.mntp.LmHead;
 import org.bg2vec.mntp.Masking;
 import org.bg2vec.mntp.MntpModel;

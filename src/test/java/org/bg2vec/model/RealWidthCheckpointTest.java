@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.format.Checkpoint;
 import org.bg2vec.format.SafetensorsDType;

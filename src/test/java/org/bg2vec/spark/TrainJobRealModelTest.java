@@ -8,12 +8,12 @@ import org.bg2vec.mntp.MaskTokenType;
 import org.bg2vec.mntp.MntpSettings;
 import org.bg2vec.mntp.MntpWorker;
 import org.bg2vec.train.RealTraining;
+import org.bg2vec.train.TinyModelTraining;
 import org.bg2vec.train.ToyTraining;
 import org.bg2vec.train.TrainingWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,26 +29,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The barrier training stage with the production workers ({@link TrainingWorker}, and {@link MntpWorker} for
  * MNTP) on a tiny random Mistral.
  */
-class TrainJobRealModelTest {
+class TrainJobRealModelTest extends TinyModelTraining {
 
     static final TrainJob.Options OPTIONS = new TrainJob.Options(DeviceRequest.CPU, Duration.ofSeconds(20),
             Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     static SparkSession spark;
-    @TempDir
-    static Path shared;
-    static Path model;
-    static Path data;
-
-    @TempDir
-    Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
         spark = SparkSessions.getOrCreate("local[2]", "train-job-real-test",
                 Map.of("spark.ui.enabled", "false", "spark.barrier.sync.timeout", "60s"));
-        model = RealTraining.tinyModel(shared.resolve("model"));
-        data = RealTraining.data(shared.resolve("data"), model, 48);
     }
 
     @AfterAll
@@ -96,27 +87,27 @@ class TrainJobRealModelTest {
     @Test
     void mntpWithTwoWorkersTrainsTheAdapterAndHeadOfOne() throws Exception {
         WorkerFunction mntp = mntp(0.4);
-        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w1"), ""), OPTIONS, mntp);
-        TrainJob.Result two = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("w2"),
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("mntp-w1"), ""), OPTIONS, mntp);
+        TrainJob.Result two = TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("mntp-w2"),
                 ", \"workers\": 2"), OPTIONS, mntp);
         assertEquals(2, two.workers().size());
-        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("init"), ", \"max_steps\": 1,"
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("mntp-init"), ", \"max_steps\": 1,"
                 + " \"learning_rate\": 0"), OPTIONS, mntp);
-        float[] a1 = RealTraining.adapter(tmp.resolve("w1/adapter"));
-        assertTrue(ToyTraining.relativeDifference(RealTraining.adapter(tmp.resolve("init/adapter")), a1) > 1e-3,
+        float[] a1 = RealTraining.adapter(tmp.resolve("mntp-w1/adapter"));
+        assertTrue(ToyTraining.relativeDifference(RealTraining.adapter(tmp.resolve("mntp-init/adapter")), a1) > 1e-3,
                 "training moved the adapter");
-        assertArrayEquals(a1, RealTraining.adapter(tmp.resolve("w2/adapter")), "W=2 trains the W=1 adapter");
+        assertArrayEquals(a1, RealTraining.adapter(tmp.resolve("mntp-w2/adapter")), "W=2 trains the W=1 adapter");
         Path head = Path.of("adapter", LmHead.FILE);
-        assertTrue(Files.size(tmp.resolve("w1").resolve(head)) > 0, "the trained head is saved beside the adapter");
-        assertEquals(-1, Files.mismatch(tmp.resolve("w1").resolve(head), tmp.resolve("w2").resolve(head)),
+        assertTrue(Files.size(tmp.resolve("mntp-w1").resolve(head)) > 0, "the trained head is saved beside the adapter");
+        assertEquals(-1, Files.mismatch(tmp.resolve("mntp-w1").resolve(head), tmp.resolve("mntp-w2").resolve(head)),
                 "W=2 trains the W=1 head");
     }
 
     @Test
     void anMntpCheckpointOfOtherMaskingSettingsBelongsToAnotherRun() throws Exception {
-        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("m"), ""), OPTIONS, mntp(0.4));
+        TrainJob.run(spark, RealTraining.config(model, data, tmp.resolve("mntp-m"), ""), OPTIONS, mntp(0.4));
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark,
-                RealTraining.config(model, data, tmp.resolve("m"), ""), OPTIONS, mntp(0.5)));
+                RealTraining.config(model, data, tmp.resolve("mntp-m"), ""), OPTIONS, mntp(0.5)));
         assertTrue(e.permanent(), e.getMessage());
         assertTrue(e.getMessage().contains("mlm_probability 0.4 -> 0.5"), e.getMessage());
     }

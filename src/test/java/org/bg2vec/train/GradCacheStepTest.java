@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
-import org.bg2vec.model.Autograd;
-import org.bg2vec.model.NamedParameter;
+import org.bg2vec.djl.Autograd;
+import org.bg2vec.loss.HardNegativeNLLLoss;
+import org.bg2vec.model.ForwardingEncoder;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
@@ -14,7 +15,6 @@ import org.bg2vec.train.data.TestShards;
 import org.bg2vec.train.data.TrainSample;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +40,7 @@ class GradCacheStepTest {
     }
 
     /** Plain autograd over the whole batch at once: embed both views, loss, backward. */
-    static float[] fullBatchGradient(TrainableEncoder enc, List<TrainSample> batch, ContrastiveLoss loss) {
+    static float[] fullBatchGradient(TrainableEncoder enc, List<TrainSample> batch, HardNegativeNLLLoss loss) {
         TrainableVector params = new TrainableVector(enc.trainableParameters());
         params.zeroGradients();
         try (NDManager m = DjlRuntime.newManager(); Autograd.Scope on = Autograd.gradMode(true)) {
@@ -56,7 +56,7 @@ class GradCacheStepTest {
 
     @Test
     void withoutDropoutGradCacheGradientEqualsFullBatchGradient() {
-        ContrastiveLoss loss = new HardNegativeLoss(20);
+        HardNegativeNLLLoss loss = new HardNegativeNLLLoss(20f);
         List<TrainSample> batch = samples(16, 7);
         try (ToyEncoder enc = new ToyEncoder(VOCAB, 8, 6, 0f, 11); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
@@ -73,18 +73,12 @@ class GradCacheStepTest {
     }
 
     /** Records every embedding the trainer asks for, with the dropout key and the grad mode. */
-    static final class Recording implements TrainableEncoder {
-        final TrainableEncoder inner;
+    static final class Recording extends ForwardingEncoder {
         final Map<Long, List<float[]>> byKey = new HashMap<>();
         final Map<Long, List<Boolean>> gradModes = new HashMap<>();
 
         Recording(TrainableEncoder inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int hiddenSize() {
-            return inner.hiddenSize();
+            super(inner);
         }
 
         @Override
@@ -94,20 +88,6 @@ class GradCacheStepTest {
             gradModes.computeIfAbsent(seed, k -> new ArrayList<>()).add(JniUtils.isGradMode());
             return e;
         }
-
-        @Override
-        public List<NamedParameter> trainableParameters() {
-            return inner.trainableParameters();
-        }
-
-        @Override
-        public void saveAdapter(Path dir) {
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 
     @Test
@@ -115,7 +95,7 @@ class GradCacheStepTest {
         List<TrainSample> batch = samples(16, 8);
         try (Recording enc = new Recording(new ToyEncoder(VOCAB, 8, 6, 0.3f, 12)); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
-            GradCacheStep step = new GradCacheStep(enc, new HardNegativeLoss(20), new SingleProcessCollective(), params,
+            GradCacheStep step = new GradCacheStep(enc, new HardNegativeNLLLoss(20f), new SingleProcessCollective(), params,
                     COLLATOR, 16, 4, 42);
             step.run(m, batch, 3, 1.0);
             // 4 micro-batches × 2 views, each with its own key, each embedded twice: no grad, then grad

@@ -4,13 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.collective.SingleProcessCollective;
-import org.bg2vec.model.NamedParameter;
-import org.bg2vec.model.TrainableEncoder;
+import org.bg2vec.loss.HardNegativeNLLLoss;
+import org.bg2vec.model.ForwardingEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,18 +41,14 @@ class LossScalingTest {
     }
 
     /** Embeds normally except at one training step, where every embedding becomes inf (an fp16 overflow). */
-    static final class Overflowing implements TrainableEncoder {
-        final ToyEncoder inner;
+    static final class Overflowing extends ForwardingEncoder {
+        final ToyEncoder toy;
         final long poisonedStep;
 
-        Overflowing(ToyEncoder inner, long poisonedStep) {
-            this.inner = inner;
+        Overflowing(ToyEncoder toy, long poisonedStep) {
+            super(toy);
+            this.toy = toy;
             this.poisonedStep = poisonedStep;
-        }
-
-        @Override
-        public int hiddenSize() {
-            return inner.hiddenSize();
         }
 
         @Override
@@ -64,21 +59,6 @@ class LossScalingTest {
                 poisoned |= seed == DropoutSeeds.of(42, poisonedStep, micro, DropoutSeeds.QUERY);
             }
             return poisoned ? e.mul(Float.POSITIVE_INFINITY) : e;
-        }
-
-        @Override
-        public List<NamedParameter> trainableParameters() {
-            return inner.trainableParameters();
-        }
-
-        @Override
-        public void saveAdapter(Path dir) throws IOException {
-            inner.saveAdapter(dir);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
@@ -91,11 +71,11 @@ class LossScalingTest {
         List<Boolean> skipped = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         try (Overflowing enc = new Overflowing(TrainerFixtures.model(0.1f), 2)) {
-            SimCseTrainer.Result r = SimCseTrainer.run(c, enc, new HardNegativeLoss(20), new SingleProcessCollective(),
+            SimCseTrainer.Result r = SimCseTrainer.run(c, enc, new HardNegativeNLLLoss(20f), new SingleProcessCollective(),
                     TrainerFixtures.FACTS, new Configuration(), (rank, m) -> {
                         scales.add(m.lossScale());
                         skipped.add(m.skipped());
-                        values.add(enc.inner.values());
+                        values.add(enc.toy.values());
                     });
             assertEquals(1, r.skippedSteps());
         }

@@ -1,6 +1,7 @@
 package org.bg2vec.train;
 
 import org.bg2vec.collective.SingleProcessCollective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class ModelFactsTest {
         TrainConfig c = TrainerFixtures.config(tmp.resolve("out"), data, "");
         try (ToyEncoder enc = TrainerFixtures.model(0f)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimCseTrainer.run(c, enc,
-                    new HardNegativeLoss(20), new SingleProcessCollective(), new ModelFacts("ab".repeat(32), 2)));
+                    new HardNegativeNLLLoss(20f), new SingleProcessCollective(), new ModelFacts("ab".repeat(32), 2)));
             assertTrue(e.getMessage().contains("re-run 'bg2vec prepare' with the model's tokenizer"), e.getMessage());
         }
     }

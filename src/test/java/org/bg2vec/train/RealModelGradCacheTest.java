@@ -3,6 +3,7 @@ package org.bg2vec.train;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.ModelPreset;
 import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.TrainSample;
@@ -49,7 +50,7 @@ class RealModelGradCacheTest {
                 values[i] = (float) rnd.nextDouble(-0.05, 0.05); // B != 0, so A gets a gradient too
             }
             params.setValues(values);
-            ContrastiveLoss loss = TrainingWorker.loss(c);
+            HardNegativeNLLLoss loss = TrainingWorker.loss(c);
             float[] full = GradCacheStepTest.fullBatchGradient(enc, batch, loss);
             float[] cached = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, new BatchCollator(2),
                     8, 2, c.seed()).run(m, batch, 0, 1.0).gradients();

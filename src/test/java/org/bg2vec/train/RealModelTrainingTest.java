@@ -2,10 +2,7 @@ package org.bg2vec.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bg2vec.model.ModelPreset;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,21 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * LoRA, SimCSE dropout 0.3, LoRA dropout 0.05): runs repeat bit for bit, resume continues exactly,
  * two workers train the model of one, the loss falls, and the saved adapter is what llm2vec loads.
  */
-class RealModelTrainingTest {
-
-    @TempDir
-    static Path shared;
-    static Path model;
-    static Path data;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        model = RealModelFixtures.model(shared.resolve("model"), ModelPreset.TINY);
-        data = RealModelFixtures.data(shared.resolve("data"), model, 48);
-    }
+class RealModelTrainingTest extends TinyModelTraining {
 
     private TrainConfig config(String out, String extra) {
         return RealModelFixtures.config(model, data, tmp.resolve(out), extra);

@@ -1,12 +1,8 @@
 package org.bg2vec.train;
 
-import org.bg2vec.model.ModelPreset;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,21 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code gradient_checkpointing: true} (per-layer recomputation) trains bit for bit the model of the whole-graph
  * backward: same losses at every step, same adapter bytes, also with two workers.
  */
-class RecomputationTrainingTest {
-
-    @TempDir
-    static Path shared;
-    static Path model;
-    static Path data;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        model = RealModelFixtures.model(shared.resolve("model"), ModelPreset.TINY);
-        data = RealModelFixtures.data(shared.resolve("data"), model, 48);
-    }
+class RecomputationTrainingTest extends TinyModelTraining {
 
     private byte[] adapterBytes(String out) throws Exception {
         return Files.readAllBytes(tmp.resolve(out).resolve("adapter/adapter_model.safetensors"));

@@ -2,6 +2,7 @@ package org.bg2vec.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +88,7 @@ class SimCseTrainerTest {
         assertEquals(List.of(1L, 2L), steps);
         try (ToyEncoder enc = TrainerFixtures.model(0f)) {
             String m = org.junit.jupiter.api.Assertions.assertThrows(PermanentFailureException.class, () ->
-                    SimCseTrainer.run(TrainerFixtures.config(out, data, ", \"seed\": 7"), enc, new HardNegativeLoss(20),
+                    SimCseTrainer.run(TrainerFixtures.config(out, data, ", \"seed\": 7"), enc, new HardNegativeNLLLoss(20f),
                             new org.bg2vec.collective.SingleProcessCollective(), TrainerFixtures.FACTS)).getMessage();
             assertTrue(m.contains("seed 42 -> 7"), m);
         }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.DjlRuntime;
-import org.bg2vec.model.Autograd;
+import org.bg2vec.djl.Autograd;
 import org.bg2vec.model.NamedParameter;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;

@@ -1,6 +1,7 @@
 package org.bg2vec.train;
 
 import org.bg2vec.collective.Collective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.train.data.TestShards;
 
 import java.io.DataInputStream;
@@ -24,7 +25,7 @@ public final class ToyTraining {
                                              SimCseTrainer.StepListener listener, WorkerEnvironment environment)
             throws IOException {
         try (ToyEncoder enc = TrainerFixtures.model(DROPOUT)) {
-            return SimCseTrainer.run(config, enc, new HardNegativeLoss(20.0), collective, TrainerFixtures.FACTS,
+            return SimCseTrainer.run(config, enc, new HardNegativeNLLLoss(20f), collective, TrainerFixtures.FACTS,
                     environment.hadoop(), listener);
         }
     }

@@ -4,6 +4,7 @@ import org.bg2vec.train.data.IndependentCropping;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -162,5 +163,32 @@ class TrainConfigTest {
         assertTrue(m.contains("crop_min_ratio must be in (0, 1]"), m);
         assertTrue(m.contains("query_crop_min_ratio 0.3 is larger than query_crop_max_ratio 0.2"), m);
         assertTrue(m.contains("crop_max_ratio must be in [0.0, 1.0], got 1.5"), m);
+    }
+
+    @Test
+    void everyKeyLandsInItsOwnComponent() {
+        // distinct values, so two components swapped in TrainConfig.Builder.build would show
+        TrainConfig c = TrainConfig.parse("{\"model_name_or_path\": \"m\", \"peft_model_name_or_path\": \"p\","
+                + " \"output_dir\": \"o\", \"checkpoint_dir\": \"c\", \"train_data\": \"t\", \"validation_data\": \"v\","
+                + " \"max_seq_length\": 101, \"lora_r\": 3, \"lora_alpha\": 5, \"global_batch_size\": 84,"
+                + " \"micro_batch_size\": 7, \"workers\": 2, \"max_steps\": 111, \"stop_after_n_steps\": 112,"
+                + " \"warmup_steps\": 113, \"seed\": 114, \"save_steps\": 115, \"logging_steps\": 116,"
+                + " \"eval_steps\": 117, \"eval_batches\": 118, \"keep_checkpoints\": 119,"
+                + " \"fp16_growth_interval\": 120, \"max_attempts\": 121, \"shuffle_buffer_size\": 122,"
+                + " \"simcse_dropout\": 0.11, \"lora_dropout\": 0.12, \"loss_scale\": 13, \"learning_rate\": 0.14,"
+                + " \"num_train_epochs\": 1.5, \"warmup_ratio\": 0.16, \"max_grad_norm\": 1.7, \"weight_decay\": 0.18,"
+                + " \"adam_beta1\": 0.19, \"adam_beta2\": 0.2, \"adam_epsilon\": 0.21, \"fp16_init_scale\": 22}");
+        assertEquals(List.of("m", "p", "o", "c", "t", "v"), List.of(c.modelNameOrPath(), c.peftModelNameOrPath(),
+                c.outputDir(), c.checkpointDir(), c.trainData(), c.validationData()));
+        assertEquals(List.of(101, 3, 5, 84, 7, 2, 111, 112, 113, 115, 116, 117, 118, 119, 120, 121, 122),
+                List.of(c.maxSeqLength(), c.loraR(), c.loraAlpha(), c.globalBatchSize(), c.microBatchSize(),
+                        c.workers(), c.maxSteps(), c.stopAfterNSteps(), c.warmupSteps(), c.saveSteps(),
+                        c.loggingSteps(), c.evalSteps(), c.evalBatches(), c.keepCheckpoints(),
+                        c.fp16GrowthInterval(), c.maxAttempts(), c.shuffleBufferSize()));
+        assertEquals(114, c.seed());
+        assertEquals(List.of(0.11, 0.12, 13.0, 0.14, 1.5, 0.16, 1.7, 0.18, 0.19, 0.2, 0.21, 22.0),
+                List.of(c.simcseDropout(), c.loraDropout(), c.lossScale(), c.learningRate(), c.numTrainEpochs(),
+                        c.warmupRatio(), c.maxGradNorm(), c.weightDecay(), c.adamBeta1(), c.adamBeta2(),
+                        c.adamEpsilon(), c.fp16InitScale()));
     }
 }

@@ -3,6 +3,7 @@ package org.bg2vec.train;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.train.data.TrainSample;
 
 import java.util.List;
@@ -38,7 +39,7 @@ public final class TrainStepBenchmark {
         long tokens = data.stream().mapToLong(TrainSample::tokens).sum();
         System.out.printf("toy encoder vocab %d, dim %d, hidden %d; global batch %d, %d real tokens (both views), %d cores%n",
                 vocab, dim, hidden, global, tokens, Runtime.getRuntime().availableProcessors());
-        ContrastiveLoss loss = new HardNegativeLoss(20);
+        HardNegativeNLLLoss loss = new HardNegativeNLLLoss(20f);
         try (ToyEncoder enc = new ToyEncoder(vocab, dim, hidden, 0.1f, 1); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
             double plain = time(steps, () -> GradCacheStepTest.fullBatchGradient(enc, data, loss));

@@ -1,6 +1,7 @@
 package org.bg2vec.train;
 
 import org.bg2vec.collective.Collective;
+import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.train.data.TestShards;
 
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class TrainerFixtures {
             for (Collective c : group) {
                 futures.add(pool.submit(() -> {
                     try (ToyEncoder enc = model(dropout)) {
-                        SimCseTrainer.run(config, enc, new HardNegativeLoss(20), c, FACTS,
+                        SimCseTrainer.run(config, enc, new HardNegativeNLLLoss(20f), c, FACTS,
                                 new org.apache.hadoop.conf.Configuration(), listener);
                         return enc.values();
                     }

@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.bg2vec.io.HadoopFiles;
 import org.bg2vec.model.NamedParameter;
 import org.bg2vec.model.Trainable;
 import org.bg2vec.train.data.GlobalBatches;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.bg2vec.format.PreparedData;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,6 @@ import java.util.Map;
  */
 public record Manifest(Path dir, String tokenizerSha256, int vocabSize, int maxSeqLength, Map<String, Split> splits) {
 
-    public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A split: declared sample count and its files. */
@@ -34,7 +34,7 @@ public record Manifest(Path dir, String tokenizerSha256, int vocabSize, int maxS
 
     public static Manifest read(String dir, Configuration conf) throws IOException {
         Path d = new Path(dir);
-        Path file = new Path(d, "manifest.json");
+        Path file = new Path(d, PreparedData.MANIFEST);
         FileSystem fs = file.getFileSystem(conf);
         if (!fs.exists(file)) {
             throw new IOException("no manifest.json in " + dir + ": train_data must be a directory written by 'bg2vec prepare'");
@@ -43,10 +43,9 @@ public record Manifest(Path dir, String tokenizerSha256, int vocabSize, int maxS
         try (InputStream in = fs.open(file)) {
             root = JSON.readTree(in);
         }
-        int version = root.path("format_version").asInt(-1);
-        if (version != FORMAT_VERSION) {
-            throw new IOException(file + ": format_version " + root.path("format_version")
-                    + " is not supported (this bg2vec reads " + FORMAT_VERSION + "); re-run 'bg2vec prepare'");
+        String version = PreparedData.versionProblem(root.path("format_version").asInt(-1));
+        if (version != null) {
+            throw new IOException(file + ": " + version);
         }
         JsonNode tok = root.path("tokenizer");
         String sha = tok.path("sha256").asText("");

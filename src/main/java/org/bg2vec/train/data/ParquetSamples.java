@@ -13,6 +13,7 @@ import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
+import org.bg2vec.format.PreparedData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +70,8 @@ public final class ParquetSamples {
     public List<TrainSample> read(RowGroup g) throws IOException {
         try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(g.file(), conf))) {
             MessageType schema = r.getFooter().getFileMetaData().getSchema();
-            MessageType projection = new MessageType(schema.getName(), schema.getType("sample_id"),
-                    schema.getType("query_ids"), schema.getType("positive_ids"));
+            MessageType projection = new MessageType(schema.getName(), schema.getType(PreparedData.SAMPLE_ID),
+                    schema.getType(PreparedData.QUERY_IDS), schema.getType(PreparedData.POSITIVE_IDS));
             r.setRequestedSchema(projection);
             PageReadStore pages = r.readRowGroup(g.index());
             RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
@@ -79,11 +80,11 @@ public final class ParquetSamples {
             for (long i = 0; i < pages.getRowCount(); i++) {
                 Group row = records.read();
                 long id = row.getLong("sample_id", 0);
-                int[] q = ids(row, "query_ids");
-                int[] p = ids(row, "positive_ids");
-                String problem = problem(q, "query_ids");
+                int[] q = ids(row, PreparedData.QUERY_IDS);
+                int[] p = ids(row, PreparedData.POSITIVE_IDS);
+                String problem = problem(q, PreparedData.QUERY_IDS);
                 if (problem == null) {
-                    problem = problem(p, "positive_ids");
+                    problem = problem(p, PreparedData.POSITIVE_IDS);
                 }
                 if (problem != null) {
                     if (skipped.incrementAndGet() <= LOGGED_SKIPS) {
@@ -143,13 +144,13 @@ public final class ParquetSamples {
     }
 
     private static void checkSchema(Path f, MessageType schema) throws IOException {
-        for (String c : new String[]{"sample_id", "query_ids", "positive_ids"}) {
+        for (String c : new String[]{PreparedData.SAMPLE_ID, PreparedData.QUERY_IDS, PreparedData.POSITIVE_IDS}) {
             if (!schema.containsField(c)) {
                 throw new IOException(f + " has no column '" + c + "' (columns: " + schema.getFields().stream()
                         .map(Type::getName).toList() + "); is this a 'bg2vec prepare' shard?");
             }
         }
-        Type ids = schema.getType("query_ids");
+        Type ids = schema.getType(PreparedData.QUERY_IDS);
         if (ids.isPrimitive() || ((GroupType) ids).getFieldCount() != 1) {
             throw new IOException(f + ": query_ids must be array<int>, found " + ids);
         }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.bg2vec.train.checkpoint.HadoopFiles;
+import org.bg2vec.io.HadoopFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -10,6 +10,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.bg2vec.format.PreparedData;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,15 +68,15 @@ public final class TestShards {
                              String tokenizerSha) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
-        m.put("format_version", 1);
+        m.put("format_version", PreparedData.FORMAT_VERSION);
         m.putObject("tokenizer").put("sha256", tokenizerSha).put("vocab_size", vocab).put("path", "tokenizer.json");
         m.put("max_seq_length", maxLen);
         ObjectNode splits = m.putObject("splits");
-        writeSplit(dir, "train", train, files, splits, 0);
+        writeSplit(dir, PreparedData.TRAIN, train, files, splits, 0);
         if (validation != null) {
-            writeSplit(dir, "validation", validation, 1, splits, 1_000_000);
+            writeSplit(dir, PreparedData.VALIDATION, validation, 1, splits, 1_000_000);
         }
-        Files.writeString(dir.resolve("manifest.json"), json.writeValueAsString(m));
+        Files.writeString(dir.resolve(PreparedData.MANIFEST), json.writeValueAsString(m));
         return dir;
     }
 
@@ -101,9 +102,10 @@ public final class TestShards {
     }
 
     static Group row(SimpleGroupFactory f, long id, int[] ids) {
-        Group g = f.newGroup().append("sample_id", id).append("page_id", id / 3)
-                .append("title", "t" + id).append("lead", "lead").append("query", "q").append("positive", "q");
-        for (String col : new String[]{"query_ids", "positive_ids"}) {
+        Group g = f.newGroup().append(PreparedData.SAMPLE_ID, id).append(PreparedData.PAGE_ID, id / 3)
+                .append(PreparedData.TITLE, "t" + id).append(PreparedData.LEAD, "lead")
+                .append(PreparedData.QUERY, "q").append(PreparedData.POSITIVE, "q");
+        for (String col : new String[]{PreparedData.QUERY_IDS, PreparedData.POSITIVE_IDS}) {
             Group list = g.addGroup(col);
             for (int t : ids) {
                 list.addGroup("list").append("element", t);

@@ -1,8 +1,7 @@
-package org.bg2vec.model;
+package org.bg2vec.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.bg2vec.djl.DjlRuntime;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.ExecutorService;

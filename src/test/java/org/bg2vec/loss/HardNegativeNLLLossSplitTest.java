@@ -1,4 +1,4 @@
-package org.bg2vec.train;
+package org.bg2vec.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trainer's view of the loss: d = [positives; hard negatives] splits at q's row count. */
-class HardNegativeLossTest {
+class HardNegativeNLLLossSplitTest {
 
     @Test
     void extraRowsOfDAreHardNegatives() {
@@ -20,7 +20,7 @@ class HardNegativeLossTest {
             NDArray q = m.create(new float[]{1, 2, 0, 0, 1, -1}, new Shape(2, 3));
             NDArray pos = m.create(new float[]{1, 1, 0, 0, 2, -1}, new Shape(2, 3));
             NDArray neg = m.create(new float[]{3, 0, 1, -1, 1, 1}, new Shape(2, 3));
-            HardNegativeLoss loss = new HardNegativeLoss(20);
+            HardNegativeNLLLoss loss = new HardNegativeNLLLoss(20f);
             float withNegatives = loss.loss(q, pos.concat(neg, 0)).getFloat();
             assertEquals(new HardNegativeNLLLoss(20f).loss(q, pos, neg).getFloat(), withNegatives, 0f);
             float without = loss.loss(q, pos).getFloat();

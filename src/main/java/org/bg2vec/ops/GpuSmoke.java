@@ -1,10 +1,13 @@
-package org.bg2vec.collective;
+package org.bg2vec.ops;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.bg2vec.collective.NcclCollective;
+import org.bg2vec.collective.NcclUniqueId;
+import org.bg2vec.collective.TensorCollectives;
 import org.bg2vec.djl.DjlRuntime;
 
 import java.nio.FloatBuffer;

@@ -1,4 +1,4 @@
-package org.bg2vec.train.checkpoint;
+package org.bg2vec.io;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;

@@ -1,4 +1,4 @@
-package org.bg2vec.model;
+package org.bg2vec.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

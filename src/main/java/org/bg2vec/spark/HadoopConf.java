@@ -1,4 +1,4 @@
-package org.bg2vec.prepare;
+package org.bg2vec.spark;
 
 import org.apache.hadoop.conf.Configuration;
 
