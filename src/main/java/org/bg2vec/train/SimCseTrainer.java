@@ -43,7 +43,6 @@ import java.util.TreeMap;
 public final class SimCseTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimCseTrainer.class);
-    private static final int MAX_CONSECUTIVE_SKIPS = 25;
     /** Rank 0's resume decisions, broadcast as a long: a step of checkpoint_dir (&ge; 0) or one of these. */
     private static final long START_OVER = -1;
     private static final long CONFIGURED_PATH = -2;
@@ -70,6 +69,9 @@ public final class SimCseTrainer {
     private final Configuration hadoop;
     private final StepListener listener;
     private final int rank;
+    /** The loss of the last step run, and the last checkpoint written or resumed from. */
+    private double lastLoss = Double.NaN;
+    private String lastCheckpoint;
 
     private SimCseTrainer(TrainConfig config, Trainable encoder, TrainingStep.Factory steps, Collective collective,
                           ModelFacts model, Configuration hadoop, StepListener listener) {
@@ -121,9 +123,50 @@ public final class SimCseTrainer {
     }
 
     private Result train() throws IOException {
-        int workers = collective.size();
+        TrainingData data = openTrainingData();
+        LinearSchedule schedule = LinearSchedule.of(config, data.stepsPerEpoch());
+        long totalSteps = Math.min(schedule.horizon(), config.stopAfterNSteps());
+        StepOptimizer optimizer = new StepOptimizer(config, new TrainableVector(encoder.trainableParameters()),
+                schedule);
+        Checkpoints checkpoints = new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints());
+        Start start = start(checkpoints, data.manifest(), optimizer);
+        if (rank == 0) {
+            logPlan(start.run(), data, schedule.horizon(), totalSteps, optimizer.params().size());
+        }
+        MetricsLog metrics = rank == 0 ? new MetricsLog(config.outputDir(), hadoop, start.state().step()) : null;
+        TrainingStep step = steps.create(optimizer.params(), collective);
+        TrainingState state = start.state();
+        lastCheckpoint = start.resumedFrom();
+        Window window = new Window();
+        NDManager manager = optimizer.params().parameters().get(0).array().getManager().newSubManager();
+        try (manager; GlobalBatches batches = new GlobalBatches(data.reader(), data.groups(), config.seed(),
+                config.shuffleBufferSize(), config.globalBatchSize(), rank, collective.size(), state.cursor())) {
+            while (state.step() < totalSteps) {
+                state = runStep(step, manager, batches, state, totalSteps, optimizer, metrics, window);
+                if (config.evalSteps() > 0 && state.step() % config.evalSteps() == 0) {
+                    evaluate(manager, step, state.step(), metrics);
+                }
+                if (rank == 0 && (state.step() % config.saveSteps() == 0 || state.step() == totalSteps)) {
+                    lastCheckpoint = optimizer.save(checkpoints, state, encoder, start.run());
+                    metrics.flush();
+                    LOG.info("checkpoint {} written", lastCheckpoint);
+                }
+            }
+        }
+        String adapterDir = rank == 0 ? finish(metrics) : null;
+        collective.barrier();
+        return new Result(state.step(), lastLoss, state.skippedSteps(), adapterDir, lastCheckpoint,
+                start.resumedFrom());
+    }
+
+    /** The training split of {@code train_data}: its manifest, reader, row groups and steps per epoch. */
+    private record TrainingData(Manifest manifest, ParquetSamples reader, List<ParquetSamples.RowGroup> groups,
+                                long rows, long stepsPerEpoch) {
+    }
+
+    private TrainingData openTrainingData() throws IOException {
         int global = config.globalBatchSize();
-        BatchSplit.sliceSize(global, workers, config.microBatchSize());
+        BatchSplit.sliceSize(global, collective.size(), config.microBatchSize());
         if (config.trainData() == null) {
             throw new IllegalArgumentException("train_data is not set: point it at a directory written by 'bg2vec prepare'");
         }
@@ -142,33 +185,25 @@ public final class SimCseTrainer {
             throw new IllegalArgumentException("the training data in " + config.trainData() + " has " + rows
                     + " samples, fewer than global_batch_size " + global);
         }
-        LinearSchedule schedule = LinearSchedule.of(config, stepsPerEpoch);
-        long totalSteps = Math.min(schedule.horizon(), config.stopAfterNSteps());
+        return new TrainingData(manifest, reader, groups, rows, stepsPerEpoch);
+    }
 
-        TrainableVector params = new TrainableVector(encoder.trainableParameters());
-        float[] master = params.values();
-        AdamW adam = new AdamW(params.size(), config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
-                config.weightDecay());
-        DynamicLossScaler scaler = DynamicLossScaler.of(config);
-        Checkpoints checkpoints = new Checkpoints(config.checkpointDir(), hadoop, config.keepCheckpoints());
-        TrainingState state = TrainingState.initial(scaler.scale());
+    /** Where training starts: the state, this run's identity (rank 0 only) and the checkpoint resumed, if any. */
+    private record Start(TrainingState state, RunIdentity run, String resumedFrom) {
+    }
+
+    private Start start(Checkpoints checkpoints, Manifest manifest, StepOptimizer optimizer) throws IOException {
         RunIdentity run = null;
         if (rank == 0) {
             checkpoints.removeLeftovers();
             removeLeftoverOutputs();
             run = RunFingerprint.of(config, steps.settings(), manifest, hadoop);
         }
+        TrainingState state = TrainingState.initial(optimizer.scale());
         Checkpoints.Loaded resumed = resume(checkpoints, run);
         String resumedFrom = null;
         if (resumed != null) {
-            String mismatch = resumed.mismatch(params.parameters(), params.size());
-            if (mismatch != null) {
-                throw new PermanentFailureException(PermanentFailureException.Kind.MODEL_MISMATCH, mismatch);
-            }
-            master = resumed.values();
-            params.setValues(master);
-            adam.restore(resumed.optimizerSteps(), resumed.firstMoment(), resumed.secondMoment());
-            scaler.restore(resumed.state().lossScale(), resumed.state().goodSteps());
+            optimizer.restore(resumed);
             state = resumed.state();
             resumedFrom = resumed.path();
             LOG.info("rank {}: resumed from {} at step {} (epoch {}, batch {})", rank, resumedFrom, state.step(),
@@ -177,86 +212,48 @@ public final class SimCseTrainer {
         if (rank == 0) {
             run = run.withRunId(resumed != null ? resumed.run().runId() : RunIdentity.newRunId());
             LOG.info("run {} (fingerprint {})", run.runId(), run.fingerprint().substring(0, 16));
-            LOG.info("{} training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
-                            + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {};"
-                            + " independent cropping: {}",
-                    steps.name(), rows, stepsPerEpoch, global, schedule.horizon(), totalSteps, workers,
-                    global / workers, config.microBatchSize(), params.size(), config.precision(),
-                    config.independentCropping());
         }
-        MetricsLog metrics = rank == 0 ? new MetricsLog(config.outputDir(), hadoop, state.step()) : null;
-        TrainingStep step = steps.create(params, collective);
-        String lastCheckpoint = resumedFrom;
-        double lastLoss = Double.NaN;
-        int consecutiveSkips = 0;
-        Window window = new Window();
-        NDManager manager = params.parameters().get(0).array().getManager().newSubManager();
-        try (manager; GlobalBatches batches = new GlobalBatches(reader, groups, config.seed(),
-                config.shuffleBufferSize(), global, rank, workers, state.cursor())) {
-            while (state.step() < totalSteps) {
-                long t0 = System.nanoTime();
-                GlobalBatches.Batch batch = batches.next();
-                TrainingStep.Result r = step.run(manager,
-                        config.independentCropping().apply(batch.slice(), config.seed(), state.step()),
-                        state.step(), scaler.scale());
-                float[] grads = r.gradients();
-                boolean finite = Double.isFinite(r.loss()) && GradientClipping.allFinite(grads);
-                double lr = 0;
-                double norm = Double.NaN;
-                double usedScale = scaler.scale();
-                if (scaler.update(finite)) {
-                    if (usedScale != 1.0) {
-                        float inv = (float) (1.0 / usedScale);
-                        for (int i = 0; i < grads.length; i++) {
-                            grads[i] *= inv;
-                        }
-                    }
-                    norm = GradientClipping.clip(grads, config.maxGradNorm());
-                    lr = schedule.learningRate(adam.step());
-                    adam.update(master, grads, lr);
-                    params.setValues(master);
-                    consecutiveSkips = 0;
-                } else if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw new PermanentFailureException(PermanentFailureException.Kind.DIVERGED,
-                            "non-finite gradients in " + consecutiveSkips
-                            + " consecutive steps (last loss " + r.loss() + ", loss scale " + scaler.scale()
-                            + "): training diverged; lower learning_rate or check the data");
-                }
-                lastLoss = r.loss();
-                GlobalBatches.Cursor next = new GlobalBatches.Cursor(batch.cursor().epoch(), batch.cursor().batch() + 1);
-                state = new TrainingState(state.step() + 1, next, scaler.scale(), scaler.goodSteps(),
-                        state.skippedSteps() + (finite ? 0 : 1));
-                StepMetrics m = gatherMetrics(state, totalSteps, batch.cursor().epoch(), r, lr, norm, usedScale,
-                        !finite, (System.nanoTime() - t0) / 1e9);
-                if (rank == 0) {
-                    metrics.train(m);
-                    window.add(m);
-                    if (state.step() % config.loggingSteps() == 0 || state.step() == totalSteps || !finite) {
-                        LOG.info(window.line(m));
-                        window.reset();
-                        metrics.flush();
-                    }
-                }
-                listener.onStep(rank, m);
-                if (config.evalSteps() > 0 && state.step() % config.evalSteps() == 0) {
-                    evaluate(manager, step, state.step(), metrics);
-                }
-                if (state.step() % config.saveSteps() == 0 || state.step() == totalSteps) {
-                    if (rank == 0) {
-                        lastCheckpoint = checkpoints.save(state, adam.step(), params.parameters(), master,
-                                adam.firstMoment(), adam.secondMoment(), config.raw(), encoder, run);
-                        metrics.flush();
-                        LOG.info("checkpoint {} written", lastCheckpoint);
-                    }
-                }
+        return new Start(state, run, resumedFrom);
+    }
+
+    private void logPlan(RunIdentity run, TrainingData data, long horizon, long totalSteps, long trainableValues) {
+        int global = config.globalBatchSize();
+        int workers = collective.size();
+        LOG.info("{} training: {} samples, {} steps per epoch of {} samples, decay horizon {} steps,"
+                        + " running {} steps; {} worker(s), slice {}, micro-batch {}, {} trainable values, {};"
+                        + " independent cropping: {}",
+                steps.name(), data.rows(), data.stepsPerEpoch(), global, horizon, totalSteps, workers,
+                global / workers, config.microBatchSize(), trainableValues, config.precision(),
+                config.independentCropping());
+    }
+
+    /** One optimizer step on the next global batch: gradient, update, metrics and progress; returns the new state. */
+    private TrainingState runStep(TrainingStep step, NDManager manager, GlobalBatches batches, TrainingState state,
+                                  long totalSteps, StepOptimizer optimizer, MetricsLog metrics, Window window)
+            throws IOException {
+        long t0 = System.nanoTime();
+        GlobalBatches.Batch batch = batches.next();
+        TrainingStep.Result r = step.run(manager,
+                config.independentCropping().apply(batch.slice(), config.seed(), state.step()),
+                state.step(), optimizer.scale());
+        StepOptimizer.Applied u = optimizer.apply(r.gradients(), r.loss());
+        lastLoss = r.loss();
+        GlobalBatches.Cursor next = new GlobalBatches.Cursor(batch.cursor().epoch(), batch.cursor().batch() + 1);
+        TrainingState after = new TrainingState(state.step() + 1, next, optimizer.scale(), optimizer.goodSteps(),
+                state.skippedSteps() + (u.finite() ? 0 : 1));
+        StepMetrics m = gatherMetrics(after, totalSteps, batch.cursor().epoch(), r, u.learningRate(), u.gradNorm(),
+                u.usedScale(), !u.finite(), (System.nanoTime() - t0) / 1e9);
+        if (rank == 0) {
+            metrics.train(m);
+            window.add(m);
+            if (after.step() % config.loggingSteps() == 0 || after.step() == totalSteps || !u.finite()) {
+                LOG.info(window.line(m));
+                window.reset();
+                metrics.flush();
             }
         }
-        String adapterDir = null;
-        if (rank == 0) {
-            adapterDir = finish(metrics);
-        }
-        collective.barrier();
-        return new Result(state.step(), lastLoss, state.skippedSteps(), adapterDir, lastCheckpoint, resumedFrom);
+        listener.onStep(rank, m);
+        return after;
     }
 
     /**
