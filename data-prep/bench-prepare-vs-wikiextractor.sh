@@ -6,10 +6,10 @@
 # and prints CPU seconds (user + sys of each command and its children), wall seconds and the ratio. It also runs
 # bg2vec on the 50-page bundled sample: that CPU time is its fixed start-up cost (JVM, Spark, JIT, tokenizer).
 #
-#   data-prep/bench-prepare-vs-wikiextractor.sh [COPIES]    # 3300 copies = 305 MB (default); 330 = 31 MB
+#   data-prep/bench-prepare-vs-wikiextractor.sh [COPIES]    # 1300 copies ≈ 304 MB (default); 3300 ≈ 771 MB
 #
 # WikiExtractor is not a dependency; install it offline (src/site/markdown/benchmarks-prepare-job.md).
-# Environment: WIKIEXTRACTOR_PYTHON (default python3; WikiExtractor 3.0.x needs Python <= 3.10),
+# Environment: WIKIEXTRACTOR_PYTHON (default python3; WikiExtractor 3.0.x needs Python <= 3.10 or two regexes fixed),
 # WIKIEXTRACTOR_PATH (prepended to PYTHONPATH, e.g. an unpacked wikiextractor source), TOKENIZER (default
 # data-prep/tokenizers/llama2/tokenizer.json), BENCH_DIR (default target/bench-prepare), BG2VEC_JAVA_OPTS.
 # Exit code 3 when WikiExtractor cannot be run. Run it on an otherwise idle machine, or under the build lock.
@@ -23,7 +23,7 @@ if [ $# -gt 1 ]; then
   usage >&2
   exit 2
 fi
-COPIES=${1:-3300}
+COPIES=${1:-1300}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 WE_PYTHON=${WIKIEXTRACTOR_PYTHON:-python3}

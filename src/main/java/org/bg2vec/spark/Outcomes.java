@@ -13,12 +13,15 @@ import org.bg2vec.prepare.ReasonCounts;
 import org.bg2vec.prepare.Reject;
 import org.bg2vec.prepare.TokenizerBytes;
 
-import java.util.Collections;
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * The outcomes of every input, computed once and kept in their compact encoded form ({@link OutcomeCodec}: byte
  * arrays, cached serialized: no size estimation per object, spilling to disk) while the job reads its three views
- * of them: the counts, the rejects and the samples. Closing releases the cache and the tokenizer broadcast.
+ * of them: the counts (with the number of samples), the rejects and the samples. Closing releases the cache and
+ * the tokenizer broadcast.
  */
 final class Outcomes implements AutoCloseable {
 
@@ -44,13 +47,29 @@ final class Outcomes implements AutoCloseable {
         }
     }
 
-    /** Every split's counts, summed (runs the reading, cleaning and tokenization). */
-    ReasonCounts counts() {
+    /** Every split's counts, summed, and the number of samples (runs the reading, cleaning and tokenization). */
+    Tally tally() {
         ReasonCounts counts = new ReasonCounts();
-        counts.addAll(all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.COUNTS)
-                .map(b -> ((CountsOutcome) OutcomeCodec.decode(b)).counts())
-                .fold(Collections.emptyMap(), ReasonCounts::merge));
-        return counts;
+        long samples = 0;
+        for (Tally t : all.mapPartitions(Outcomes::tally).collect()) {
+            counts.addAll(t.counts().asMap());
+            samples += t.samples();
+        }
+        return new Tally(counts, samples);
+    }
+
+    private static Iterator<Tally> tally(Iterator<byte[]> outcomes) {
+        ReasonCounts counts = new ReasonCounts();
+        long samples = 0;
+        while (outcomes.hasNext()) {
+            byte[] b = outcomes.next();
+            if (OutcomeCodec.kind(b) == OutcomeCodec.COUNTS) {
+                counts.addAll(((CountsOutcome) OutcomeCodec.decode(b)).counts());
+            } else if (OutcomeCodec.kind(b) == OutcomeCodec.SAMPLE) {
+                samples++;
+            }
+        }
+        return List.of(new Tally(counts, samples)).iterator();
     }
 
     JavaRDD<Reject> rejects() {
@@ -60,6 +79,10 @@ final class Outcomes implements AutoCloseable {
     /** The samples, still encoded. */
     JavaRDD<byte[]> samples() {
         return all.filter(b -> OutcomeCodec.kind(b) == OutcomeCodec.SAMPLE);
+    }
+
+    /** The counts of what was read and left out, and the number of samples made (before de-duplication). */
+    record Tally(ReasonCounts counts, long samples) implements Serializable {
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.bg2vec.spark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.DumpReadException;
@@ -77,22 +78,20 @@ public final class PrepareJob {
         HadoopConf conf = new HadoopConf(hadoop);
         PrepareManifest manifest;
         try (Outcomes outcomes = Outcomes.read(spark, config, plan, tok, conf)) {
-            ReasonCounts counts = timer.time("read_clean_tokenize", outcomes::counts);
+            Outcomes.Tally read = timer.time("read_clean_tokenize", outcomes::tally);
+            ReasonCounts counts = read.counts();
             plan.requireRecords(counts);
             LOG.info("prepare: read {} records; left out so far: {}", counts.get(ReasonCounts.RECORDS_READ),
                     counts.reasons());
             long rejects = timer.time("rejects", () -> ShardWrites.rejects(outcomes.rejects(), out, conf));
-            try (KeptSamples kept = timer.time("dedup", () -> SampleDedup.unique(outcomes.samples(), counts))) {
-                KeptSamples filtered = config.nearDup()
-                        ? timer.time("near_dup", () -> NearDuplicates.remove(spark, kept, config, counts)) : kept;
-                counts.requireSamplesLeft(filtered.count());
-                PrepareManifest.Splits splits = timer.time("shuffle_write",
-                        () -> ShardWrites.splits(filtered.samples(), config, out, conf));
-                LOG.info("prepare: wrote {} train and {} validation samples in {} shards each, {} rejects",
-                        splits.train().samples(), splits.validation().samples(), config.shards(), rejects);
-                manifest = PrepareManifest.of(config, plan.manifestInputs(counts),
-                        tok.manifestEntry(config.tokenizer()), splits, counts.reasons(), rejects, timer.finish());
-            }
+            PrepareManifest.Splits splits = config.nearDup()
+                    ? withoutNearDuplicates(spark, outcomes.samples(), read.samples(), config, counts, out, conf,
+                    timer)
+                    : withoutDuplicates(outcomes.samples(), read.samples(), config, counts, out, conf, timer);
+            LOG.info("prepare: wrote {} train and {} validation samples in {} shards each, {} rejects",
+                    splits.train().samples(), splits.validation().samples(), config.shards(), rejects);
+            manifest = PrepareManifest.of(config, plan.manifestInputs(counts),
+                    tok.manifestEntry(config.tokenizer()), splits, counts.reasons(), rejects, timer.finish());
             writeManifest(manifest, out, hadoop);
             out.commit();
         } catch (Exception e) {
@@ -102,6 +101,35 @@ public final class PrepareJob {
         }
         LOG.info("prepare: done in {} s: {}", String.format("%.1f", timer.elapsed()), out.target());
         return manifest;
+    }
+
+    /**
+     * Exact de-duplication and the shards in two shuffles: by text, then the shard sort, whose writer drops
+     * samples with an id already taken ({@link SampleDedup}).
+     */
+    private static PrepareManifest.Splits withoutDuplicates(JavaRDD<byte[]> samples, long before,
+                                                            PrepareConfig config, ReasonCounts counts,
+                                                            OutputDirectory out, HadoopConf conf, PhaseTimer timer)
+            throws IOException {
+        ShardWrites.Written w = timer.time("dedup_shuffle_write",
+                () -> ShardWrites.splits(SampleDedup.distinctTexts(samples), config, out, conf));
+        SampleDedup.count(counts, before, w.samples() + w.sameIdDropped(), w.samples());
+        counts.requireSamplesLeft(w.samples());
+        return w.splits();
+    }
+
+    /** Exact de-duplication (persisted), near-duplicate removal, then the shards. */
+    private static PrepareManifest.Splits withoutNearDuplicates(SparkSession spark, JavaRDD<byte[]> samples,
+                                                                long before, PrepareConfig config,
+                                                                ReasonCounts counts, OutputDirectory out,
+                                                                HadoopConf conf, PhaseTimer timer)
+            throws IOException {
+        try (KeptSamples kept = timer.time("dedup", () -> SampleDedup.unique(samples, before, counts))) {
+            KeptSamples filtered = timer.time("near_dup", () -> NearDuplicates.remove(spark, kept, config, counts));
+            counts.requireSamplesLeft(filtered.count());
+            return timer.time("shuffle_write", () -> ShardWrites.splits(filtered.samples(), config, out, conf))
+                    .splits();
+        }
     }
 
     /**

@@ -7,12 +7,16 @@ import org.bg2vec.prepare.Dedup;
 import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.ReasonCounts;
 import org.bg2vec.prepare.Reasons;
-import org.bg2vec.prepare.Sample;
+import org.bg2vec.prepare.SameIdRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
-/** Exact de-duplication as two shuffles, one per {@link Dedup} rule; counts what each removes. */
+/**
+ * Exact de-duplication, one shuffle per {@link Dedup} rule. The job's usual path only runs the first one here
+ * ({@link #distinctTexts}): the shard sort brings samples of the same id together, and the shard writer applies
+ * the second rule ({@link SameIdRuns}). Near-duplicate removal needs both rules applied first ({@link #unique}).
+ */
 final class SampleDedup {
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleDedup.class);
@@ -20,34 +24,37 @@ final class SampleDedup {
     private SampleDedup() {
     }
 
-    /**
-     * The samples without exact duplicates, keyed by sample id and persisted (closing the result unpersists).
-     * Adds {@link Reasons#DUPLICATE} and {@link Reasons#DUPLICATE_SAMPLE_ID} to {@code counts}.
-     */
-    static KeptSamples unique(JavaRDD<byte[]> samples, ReasonCounts counts) {
-        long before = samples.count();
-        JavaRDD<byte[]> byText = samples.mapToPair(b -> new Tuple2<>(OutcomeCodec.textKey(b), b))
+    /** The samples with one sample per text, the one {@link Dedup#keepsFirstOfSameText} keeps (lazy: a shuffle). */
+    static JavaRDD<byte[]> distinctTexts(JavaRDD<byte[]> samples) {
+        return samples.mapToPair(b -> new Tuple2<>(OutcomeCodec.textKey(b), b))
                 .reduceByKey((a, b) -> Dedup.keepsFirstOfSameText(OutcomeCodec.sampleId(a), OutcomeCodec.sampleId(b))
                         ? a : b)
                 .values();
-        long afterText = byText.count();
+    }
+
+    /** Counts what the two rules removed from {@code before} samples, leaving {@code after}, and logs it. */
+    static void count(ReasonCounts counts, long before, long afterText, long after) {
         counts.add(Reasons.DUPLICATE, before - afterText);
         LOG.info("prepare: {} samples, {} exact duplicates removed", before, before - afterText);
-        JavaPairRDD<Long, byte[]> unique = byText.mapToPair(b -> new Tuple2<>(OutcomeCodec.sampleId(b), b))
-                .reduceByKey(SampleDedup::sameIdWinner)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        long after = unique.count();
         if (after < afterText) {
             counts.add(Reasons.DUPLICATE_SAMPLE_ID, afterText - after);
             LOG.warn("prepare: {} samples dropped because another input has a page with the same id (different"
                     + " text): prepare inputs of different wikis separately", afterText - after);
         }
-        return new KeptSamples(unique, after, unique);
     }
 
-    /** {@link Dedup#sameIdWinner} of two encoded samples (rare: only two inputs with the same page id). */
-    private static byte[] sameIdWinner(byte[] a, byte[] b) {
-        Sample sa = (Sample) OutcomeCodec.decode(a);
-        return Dedup.sameIdWinner(sa, (Sample) OutcomeCodec.decode(b)) == sa ? a : b;
+    /**
+     * The {@code before} samples without exact duplicates, keyed by sample id and persisted (closing the result
+     * unpersists). Adds {@link Reasons#DUPLICATE} and {@link Reasons#DUPLICATE_SAMPLE_ID} to {@code counts}.
+     */
+    static KeptSamples unique(JavaRDD<byte[]> samples, long before, ReasonCounts counts) {
+        JavaRDD<byte[]> byText = distinctTexts(samples);
+        long afterText = byText.count();
+        JavaPairRDD<Long, byte[]> unique = byText.mapToPair(b -> new Tuple2<>(OutcomeCodec.sampleId(b), b))
+                .reduceByKey(SameIdRuns::sameIdWinner)
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        long after = unique.count();
+        count(counts, before, afterText, after);
+        return new KeptSamples(unique, after, unique);
     }
 }

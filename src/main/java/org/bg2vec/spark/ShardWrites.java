@@ -9,6 +9,7 @@ import org.bg2vec.prepare.OutputDirectory;
 import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.PrepareManifest;
 import org.bg2vec.prepare.Reject;
+import org.bg2vec.prepare.SameIdRuns;
 import org.bg2vec.prepare.Sample;
 import org.bg2vec.prepare.ShardWriter;
 import org.bg2vec.prepare.StableHash;
@@ -39,12 +40,20 @@ final class ShardWrites {
         return n.stream().mapToLong(Long::longValue).sum();
     }
 
+    /** The shards written, and how many samples {@link SameIdRuns} dropped while writing them. */
+    record Written(PrepareManifest.Splits splits, long sameIdDropped) {
+        long samples() {
+            return splits.train().samples() + splits.validation().samples();
+        }
+    }
+
     /**
      * Both splits (by {@link ValidationSplit}), each in {@code config.shards()} files in the seeded order, from one
      * shuffle: partition {@code s} of the train split is partition {@code s}, of validation {@code shards + s}.
+     * Samples with the same id meet in one partition, next to each other: only the one {@link SameIdRuns} keeps
+     * is written.
      */
-    static PrepareManifest.Splits splits(JavaRDD<byte[]> kept, PrepareConfig config, OutputDirectory out,
-                                         HadoopConf conf) {
+    static Written splits(JavaRDD<byte[]> kept, PrepareConfig config, OutputDirectory out, HadoopConf conf) {
         int shards = config.shards();
         long seed = config.seed();
         double fraction = config.validationFraction();
@@ -60,23 +69,35 @@ final class ShardWrites {
                     int partition = TaskContext.getPartitionId();
                     Path file = new Path(new Path(dir, SPLITS[partition / shards]),
                             ShardWriter.shardName(partition % shards));
-                    Iterator<Sample> rows = new Iterator<>() {
+                    SameIdRuns unique = new SameIdRuns(new Iterator<>() {
                         public boolean hasNext() {
                             return it.hasNext();
                         }
 
+                        public byte[] next() {
+                            return it.next()._2();
+                        }
+                    });
+                    Iterator<Sample> rows = new Iterator<>() {
+                        public boolean hasNext() {
+                            return unique.hasNext();
+                        }
+
                         public Sample next() {
-                            return (Sample) OutcomeCodec.decode(it.next()._2());
+                            return (Sample) OutcomeCodec.decode(unique.next());
                         }
                     };
                     long n = ShardWriter.writeSamples(conf.get(), file, attempt(), rows);
-                    return List.of(new long[]{partition, n}).iterator();
+                    return List.of(new long[]{partition, n, unique.dropped()}).iterator();
                 }).collect();
         long[] samples = new long[2];
+        long dropped = 0;
         for (long[] w : written) {
             samples[(int) w[0] / shards] += w[1];
+            dropped += w[2];
         }
-        return new PrepareManifest.Splits(split(SPLITS[0], samples[0], shards), split(SPLITS[1], samples[1], shards));
+        return new Written(new PrepareManifest.Splits(split(SPLITS[0], samples[0], shards),
+                split(SPLITS[1], samples[1], shards)), dropped);
     }
 
     private static PrepareManifest.Split split(String name, long samples, int shards) {

@@ -1,5 +1,6 @@
 package org.bg2vec.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -7,12 +8,20 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.bg2vec.prepare.Dedup;
 import org.bg2vec.prepare.DumpReadException;
+import org.bg2vec.prepare.DumpSplit;
+import org.bg2vec.prepare.InputFormat;
+import org.bg2vec.prepare.InputPlanner;
 import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.PrepareManifest;
+import org.bg2vec.prepare.PrepareWorker;
 import org.bg2vec.prepare.Reasons;
+import org.bg2vec.prepare.ResolvedInput;
+import org.bg2vec.prepare.Sample;
 import org.bg2vec.prepare.SampleIds;
 import org.bg2vec.prepare.SampleMode;
+import org.bg2vec.prepare.SplitReaders;
 import org.bg2vec.prepare.TestDumps;
 import org.bg2vec.text.MarkupLeftovers;
 import org.bg2vec.tokenize.Llm2VecTokenizer;
@@ -28,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -368,5 +378,58 @@ class PrepareJobTest {
         for (Row r : spark.read().parquet(dir.resolve("passages/train").toString()).collectAsList()) {
             assertTrue(ids(r, "query_ids").length <= 32);
         }
+    }
+
+    @Test
+    void exactDuplicatesLeaveTheSamplesThatTheRulesKeepWhenAppliedOneSampleAtATime() throws IOException {
+        List<String> a = new ArrayList<>(TestDumps.articles(1, 30));
+        String copy = "'''Копие''' е статия, чийто текст се среща няколко пъти в дъмпа под различни номера и заглавия.";
+        for (long id = 31; id <= 36; id++) {
+            a.add(TestDumps.page(id, 0, "Копие " + id, copy, false));
+        }
+        List<String> b = new ArrayList<>(TestDumps.articles(40, 50));
+        b.add(TestDumps.page(5, 0, "Друга", "'''Друга''' е страница от друго уики със същия номер на страница.",
+                false));
+        b.add(TestDumps.page(7, 0, "Копие от друго уики", copy, false));
+        b.add(TestDumps.page(60, 0, "Копие 60", copy, false));
+        Path xa = TestDumps.writeXml(dir.resolve("a.xml"), TestDumps.dump(a));
+        Path xb = TestDumps.writeXml(dir.resolve("b.xml"), TestDumps.dump(b));
+        PrepareConfig config = PrepareConfig.builder().inputs(List.of(xa.toString(), xb.toString()))
+                .tokenizer(TOKENIZER).output(dir.resolve("out").toString()).shards(3).validationFraction(0.2)
+                .build();
+        PrepareManifest m = PrepareJob.run(spark, config);
+
+        // the rules applied in plain Java to every sample of the inputs, read one after the other
+        PrepareWorker worker = PrepareWorker.open(config, Path.of(TOKENIZER));
+        InputPlanner planner = new InputPlanner(new Configuration());
+        List<Sample> all = new ArrayList<>();
+        for (ResolvedInput in : planner.resolve(config.inputs(), InputFormat.AUTO, List.of())) {
+            for (DumpSplit split : planner.splits(in, 1)) {
+                worker.outcomes(SplitReaders.open(split, new Configuration(), config.maxPageBytes()), split.path(),
+                        split.inputIndex()).forEachRemaining(o -> {
+                            if (o instanceof Sample smp) {
+                                all.add(smp);
+                            }
+                        });
+            }
+        }
+        Map<Long, Sample> byText = new HashMap<>();
+        all.forEach(smp -> byText.merge(Dedup.textKey(smp), smp, Dedup::sameTextWinner));
+        Map<Long, Sample> byId = new HashMap<>();
+        byText.values().forEach(smp -> byId.merge(smp.sampleId(), smp, Dedup::sameIdWinner));
+        assertEquals(all.size() - byText.size(), m.skipped().get(Reasons.DUPLICATE));
+        assertEquals(byText.size() - byId.size(), m.skipped().get(Reasons.DUPLICATE_SAMPLE_ID));
+        assertTrue(all.size() - byText.size() >= 6 && byText.size() > byId.size(), "the inputs have both kinds");
+
+        Set<String> expected = byId.values().stream()
+                .map(smp -> smp.sampleId() + "|" + smp.title() + "|" + smp.text() + "|" + Arrays.toString(smp.ids()))
+                .collect(Collectors.toSet());
+        Set<String> written = spark.read().parquet(dir.resolve("out/train").toString())
+                .union(spark.read().parquet(dir.resolve("out/validation").toString())).collectAsList().stream()
+                .map(r -> r.getLong(r.fieldIndex("sample_id")) + "|" + r.getString(r.fieldIndex("title")) + "|"
+                        + r.getString(r.fieldIndex("query")) + "|" + Arrays.toString(ids(r, "query_ids")))
+                .collect(Collectors.toSet());
+        assertEquals(expected, written);
+        assertEquals(byId.size(), m.splits().train().samples() + m.splits().validation().samples());
     }
 }
