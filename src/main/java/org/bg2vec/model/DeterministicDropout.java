@@ -5,9 +5,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Dropout whose mask is a pure function of (seed, site, element index), computed on the array's device
@@ -24,6 +28,11 @@ import java.util.function.UnaryOperator;
  * division (the first {@code mod}) is needed: integer {@code mod} is the slow op on a CPU. Element i is
  * kept iff {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as
  * torch's dropout does.
+ *
+ * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}, the same arithmetic in {@code long} and
+ * {@code double}, which Java defines as IEEE with round-to-nearest: the same bits) on all cores and copied into a
+ * libtorch-owned BOOLEAN tensor; the ~20 int64/float64 tensor passes per element are the slow path there. On
+ * a GPU the tensor ops run on the device.
  */
 public final class DeterministicDropout {
 
@@ -32,8 +41,20 @@ public final class DeterministicDropout {
     private static final int ROUNDS = 3;
     /** Elements of the mask computed at once (bounds the int64 intermediates to a few tens of MB). */
     static final int CHUNK = 1 << 18;
+    /** Elements one Java task computes. */
+    private static final int HOST_TASK = 1 << 16;
+
+    private static volatile boolean hostMasksOnCpu = true;
 
     private DeterministicDropout() {
+    }
+
+    /**
+     * Whether CPU masks are computed in Java (default) or with the tensor ops (as on a GPU); the masks are the
+     * same, so this only changes speed. For benchmarks that compare the two in one run.
+     */
+    public static void setHostMasksOnCpu(boolean onHost) {
+        hostMasksOnCpu = onHost;
     }
 
     /** A site id from a readable name such as {@code layers.3.self_attn#attention}. */
@@ -74,8 +95,11 @@ public final class DeterministicDropout {
         if (p < 0 || p >= 1) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
-        long key = (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
-        long threshold = Math.round(p * (1 << 24)) << 7;
+        long key = key(seed, site);
+        long threshold = threshold(p);
+        if (hostMasksOnCpu && !manager.getDevice().isGpu()) {
+            return hostKeepMask(manager, (int) n, key, threshold);
+        }
         if (n <= CHUNK) {
             return chunk(manager, 0, (int) n, key, threshold);
         }
@@ -88,6 +112,66 @@ public final class DeterministicDropout {
             mask.attach(manager);
             return mask;
         }
+    }
+
+    /** The keep mask computed with the tensor ops (what a GPU runs), whatever the device; for tests. */
+    static NDArray tensorKeepMask(NDManager manager, long n, double p, long seed, long site) {
+        boolean before = hostMasksOnCpu;
+        hostMasksOnCpu = false;
+        try {
+            return keepMask(manager, n, p, seed, site);
+        } finally {
+            hostMasksOnCpu = before;
+        }
+    }
+
+    private static long key(long seed, long site) {
+        return (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
+    }
+
+    private static long threshold(double p) {
+        return Math.round(p * (1 << 24)) << 7;
+    }
+
+    /** The mask computed in Java on all cores, copied into a libtorch-owned BOOLEAN tensor on {@code manager}. */
+    private static NDArray hostKeepMask(NDManager manager, int n, long key, long threshold) {
+        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.max(1, n)).order(ByteOrder.nativeOrder());
+        IntStream.range(0, (n + HOST_TASK - 1) / HOST_TASK).parallel().forEach(task -> {
+            int from = task * HOST_TASK;
+            byte[] part = new byte[Math.min(HOST_TASK, n - from)];
+            for (int i = 0; i < part.length; i++) {
+                part[i] = kept(from + i, key, threshold) ? (byte) 1 : (byte) 0;
+            }
+            bytes.put(from, part);
+        });
+        try (NDArray alias = manager.create(bytes, new Shape(n), DataType.BOOLEAN)) {
+            return alias.duplicate();
+        }
+    }
+
+    /** Element {@code i} of the mask: the tensor ops of {@link #chunk} on one element, in integer arithmetic. */
+    private static boolean kept(long i, long key, long threshold) {
+        long y = (i * key) & (P - 1); // i·key < 2^62, non-negative: mod 2^31
+        long z = y + key;
+        long x = y;
+        for (int r = 0; r < ROUNDS; r++) {
+            long t = asFloat64(x * x + (r % 2 == 0 ? y : z));
+            x = (t >>> 16) & (P - 1); // floor(t / 2^16) mod 2^31
+        }
+        long sum = x + y;
+        return (sum >= P ? sum - P : sum) >= threshold;
+    }
+
+    /** {@code (long) (double) t} for 0 <= t < 2^62 + 2^32: t rounded to 53 significant bits, ties to even. */
+    static long asFloat64(long t) {
+        int drop = 11 - Long.numberOfLeadingZeros(t); // bits beyond the 53 a double keeps
+        if (drop <= 0) {
+            return t;
+        }
+        long q = t >>> drop;
+        long rest = t & ((1L << drop) - 1);
+        // + 1 when rest > half, or rest == half and q is odd: the carry out of rest + half - 1 + (q & 1)
+        return (q + ((rest + (1L << (drop - 1)) - 1 + (q & 1)) >>> drop)) << drop;
     }
 
     /** Elements [start, start + count) of the mask, on {@code manager}; intermediates are closed as they go. */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.format.Checkpoint;
+import org.bg2vec.progress.StepPhases;
 import org.bg2vec.tokenize.TokenizedBatch;
 
 import java.io.IOException;
@@ -194,6 +195,7 @@ public final class MistralEncoder implements TrainableEncoder {
         try (NDManager sub = m.newSubManager(options.device())) {
             NDArray[] inputs = new NDArray[layers + 1];
             Pass pass;
+            long t = StepPhases.begin();
             try (Autograd.Scope off = Autograd.gradMode(false)) {
                 pass = begin(sub, batch, true, dropoutSeed);
                 inputs[0] = pass.embeddings();
@@ -201,6 +203,7 @@ public final class MistralEncoder implements TrainableEncoder {
                     inputs[layer + 1] = decoderLayer(pass, layer, inputs[layer], true, null, null);
                 }
             }
+            StepPhases.end(StepPhases.Phase.FORWARD_WITH_GRAD, t);
             NDArray upstream = headGradient(pass, batch, inputs[layers], embeddingGradient);
             inputs[layers].close();
             for (int layer = layers - 1; layer >= 0; layer--) {
@@ -212,13 +215,16 @@ public final class MistralEncoder implements TrainableEncoder {
 
     /** Gradient of the pooled embeddings' loss w.r.t. the last layer's output {@code last} (final norm + pooling). */
     private NDArray headGradient(Pass pass, TokenizedBatch batch, NDArray last, NDArray embeddingGradient) {
+        long t = StepPhases.begin();
         try (NDManager scope = pass.sub().newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
             scope.tempAttachAll(last);
             Autograd.requireGrad(last);
             NDArray pooled = options.pooling().pool(rmsNorm(last, weights.get("norm.weight")), batch,
                     config.bosTokenId());
             Autograd.backward(pooled, embeddingGradient);
-            return inputGradient(pass, last);
+            NDArray gradient = inputGradient(pass, last);
+            StepPhases.end(StepPhases.Phase.BACKWARD, t);
+            return gradient;
         }
     }
 
@@ -232,8 +238,11 @@ public final class MistralEncoder implements TrainableEncoder {
             if (wantInputGradient) {
                 Autograd.requireGrad(input);
             }
+            long t = StepPhases.begin();
             NDArray out = decoderLayer(pass, layer, input, true, null, null);
+            t = StepPhases.end(StepPhases.Phase.FORWARD_WITH_GRAD, t);
             Autograd.backward(out, outputGradient);
+            StepPhases.end(StepPhases.Phase.BACKWARD, t);
             out.close();
             outputGradient.close();
             return wantInputGradient ? inputGradient(pass, input) : null;

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.model.TrainableEncoder;
+import org.bg2vec.progress.StepPhases;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.CorruptCheckpointException;
 import org.bg2vec.train.checkpoint.HadoopFiles;
@@ -16,6 +17,7 @@ import org.bg2vec.train.data.GlobalBatches;
 import org.bg2vec.train.data.IndependentCropping;
 import org.bg2vec.train.data.Manifest;
 import org.bg2vec.train.data.ParquetSamples;
+import org.bg2vec.train.data.TrainSample;
 import org.bg2vec.train.metrics.LossCurve;
 import org.bg2vec.train.metrics.MetricsLog;
 import org.bg2vec.train.metrics.StepMetrics;
@@ -190,10 +192,12 @@ public final class SimCseTrainer {
                 config.shuffleBufferSize(), global, rank, workers, state.cursor())) {
             while (state.step() < totalSteps) {
                 long t0 = System.nanoTime();
+                long phase = StepPhases.begin();
                 GlobalBatches.Batch batch = batches.next();
-                GradCacheStep.Result r = step.run(manager,
-                        config.independentCropping().apply(batch.slice(), config.seed(), state.step()),
-                        state.step(), scaler.scale());
+                List<TrainSample> slice = config.independentCropping().apply(batch.slice(), config.seed(), state.step());
+                StepPhases.end(StepPhases.Phase.DATA, phase);
+                GradCacheStep.Result r = step.run(manager, slice, state.step(), scaler.scale());
+                phase = StepPhases.begin();
                 float[] grads = r.gradients();
                 boolean finite = Double.isFinite(r.loss()) && GradientClipping.allFinite(grads);
                 double lr = 0;
@@ -209,7 +213,9 @@ public final class SimCseTrainer {
                     norm = GradientClipping.clip(grads, config.maxGradNorm());
                     lr = schedule.learningRate(adam.step());
                     adam.update(master, grads, lr);
+                    phase = StepPhases.end(StepPhases.Phase.CLIP_AND_ADAMW, phase);
                     params.setValues(master);
+                    StepPhases.end(StepPhases.Phase.WRITE_BACK, phase);
                     consecutiveSkips = 0;
                 } else if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                     throw new PermanentFailureException(PermanentFailureException.Kind.DIVERGED,

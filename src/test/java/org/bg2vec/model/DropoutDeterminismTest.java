@@ -179,6 +179,36 @@ class DropoutDeterminismTest {
     }
 
     @Test
+    void masksComputedInJavaAreTheTensorOpsMasks() {
+        try (NDManager m = DjlRuntime.newManager()) {
+            for (int n : new int[]{1, 1000, 2 * DeterministicDropout.CHUNK + 12345}) {
+                for (double p : new double[]{0.05, 0.3, 0.9}) {
+                    long site = DeterministicDropout.site("layers.1.self_attn#attention_dropout");
+                    boolean[] host = DeterministicDropout.keepMask(m, n, p, 7 + n, site).toBooleanArray();
+                    boolean[] tensor = DeterministicDropout.tensorKeepMask(m, n, p, 7 + n, site).toBooleanArray();
+                    assertArrayEquals(tensor, host, "n " + n + ", p " + p);
+                    assertEquals(referenceKeep(n - 1, p, 7 + n, site), host[n - 1]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void integerRoundingIsTheFloat64Conversion() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 1_000_000; i++) {
+            long t = r.nextLong((1L << 62) + (1L << 32)) >>> r.nextInt(63);
+            assertEquals((long) (double) t, DeterministicDropout.asFloat64(t), "t = " + t);
+        }
+        for (int drop = 1; drop <= 9; drop++) { // exact ties round to the even neighbour
+            for (long q : new long[]{(1L << 53) - 1, 1L << 52, (1L << 52) + 1}) {
+                long tie = (q << drop) + (1L << (drop - 1));
+                assertEquals((long) (double) tie, DeterministicDropout.asFloat64(tie), "tie " + tie);
+            }
+        }
+    }
+
+    @Test
     void appliedDropoutScalesKeptElements() {
         try (NDManager m = DjlRuntime.newManager()) {
             NDArray x = m.ones(new ai.djl.ndarray.types.Shape(64, 64));
