@@ -22,23 +22,22 @@ import java.util.stream.IntStream;
  * <p>The generator is a 31-bit variant of Widynski's counter-based "Squares" RNG: with an odd key
  * {@code k} derived from (seed, site) and the row-major element index {@code i},
  * {@code y = i·k mod 2^31}, {@code z = y + k}, then three middle-square rounds
- * {@code x ← ⌊float64(x² + (y or z)) / 2^16⌋ mod 2^31} starting from {@code x = y}, and a final Weyl step
- * {@code x ← x + y mod 2^31}. Integer products stay below 2^63; the conversion to float64 rounds to nearest
- * (IEEE, identical on every device) and everything after it is exact in float64, so only one integer
- * division (the first {@code mod}) is needed: integer {@code mod} is the slow op on a CPU. Element i is
- * kept iff {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as
- * torch's dropout does.
+ * {@code x ← ⌊(x² + (y or z)) / 2^16⌋ mod 2^31} (bits 16..46) starting from {@code x = y}, and a final Weyl
+ * step {@code x ← x + y mod 2^31}. Everything is exact integer arithmetic below 2^63. Element i is kept iff
+ * {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as torch's dropout
+ * does.
  *
- * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}, the same arithmetic in {@code long} and
- * {@code double}, which Java defines as IEEE with round-to-nearest: the same bits) on all cores and copied into a
- * libtorch-owned BOOLEAN tensor; the ~20 int64/float64 tensor passes per element are the slow path there. On
- * a GPU the tensor ops run on the device.
+ * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element) on
+ * all cores and copied into a libtorch-owned BOOLEAN tensor. On a GPU it is computed by int64/float64 tensor ops
+ * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
+ * the same values.
  */
 public final class DeterministicDropout {
 
     private static final long P = 1L << 31;
     private static final long SHIFT = 1L << 16;
-    private static final int ROUNDS = 3;
+    private static final long LOW_BITS = 1L << 47;
+    private static final int ROUNDS = 3; // kept() spells the three rounds out
     /** Elements of the mask computed at once (bounds the int64 intermediates to a few tens of MB). */
     static final int CHUNK = 1 << 18;
     /** Elements one Java task computes. */
@@ -149,29 +148,15 @@ public final class DeterministicDropout {
         }
     }
 
-    /** Element {@code i} of the mask: the tensor ops of {@link #chunk} on one element, in integer arithmetic. */
+    /** Element {@code i} of the mask (the class comment's recipe; {@link #chunk} computes the same with tensors). */
     private static boolean kept(long i, long key, long threshold) {
         long y = (i * key) & (P - 1); // i·key < 2^62, non-negative: mod 2^31
         long z = y + key;
-        long x = y;
-        for (int r = 0; r < ROUNDS; r++) {
-            long t = asFloat64(x * x + (r % 2 == 0 ? y : z));
-            x = (t >>> 16) & (P - 1); // floor(t / 2^16) mod 2^31
-        }
+        long x = (y * y + y) >>> 16 & (P - 1);
+        x = (x * x + z) >>> 16 & (P - 1);
+        x = (x * x + y) >>> 16 & (P - 1);
         long sum = x + y;
         return (sum >= P ? sum - P : sum) >= threshold;
-    }
-
-    /** {@code (long) (double) t} for 0 <= t < 2^62 + 2^32: t rounded to 53 significant bits, ties to even. */
-    static long asFloat64(long t) {
-        int drop = 11 - Long.numberOfLeadingZeros(t); // bits beyond the 53 a double keeps
-        if (drop <= 0) {
-            return t;
-        }
-        long q = t >>> drop;
-        long rest = t & ((1L << drop) - 1);
-        // + 1 when rest > half, or rest == half and q is odd: the carry out of rest + half - 1 + (q & 1)
-        return (q + ((rest + (1L << (drop - 1)) - 1 + (q & 1)) >>> drop)) << drop;
     }
 
     /** Elements [start, start + count) of the mask, on {@code manager}; intermediates are closed as they go. */
@@ -179,19 +164,16 @@ public final class DeterministicDropout {
         try (NDManager scratch = manager.newSubManager()) {
             // arange over [0, count) (exact in float32, which DJL passes) shifted by start in int64
             NDArray index = then(scratch.arange(0, count, 1, DataType.INT64), i -> i.add(start));
-            NDArray y = then(then(index, i -> i.mul(key)), v -> v.mod(P)); // the only integer division
+            NDArray y = then(then(index, i -> i.mul(key)), v -> v.mod(P));
             NDArray z = y.add(key);
             NDArray x = y;
             for (int r = 0; r < ROUNDS; r++) {
                 NDArray w = r % 2 == 0 ? y : z;
                 NDArray previous = x;
-                // t < 2^62 + 2^32; float64(t) rounds to nearest (IEEE, same on every device), the rest is exact
-                NDArray t = then(then(x.mul(x), v -> v.add(w)), v -> v.toType(DataType.FLOAT64, false));
-                NDArray shifted = then(then(t, v -> v.div((double) SHIFT)), NDArray::floor);          // < 2^47, exact
-                NDArray wraps = then(then(shifted.div((double) P), NDArray::floor), v -> v.mul((double) P));
-                NDArray reduced = then(shifted, v -> v.sub(wraps));                                     // mod 2^31, exact
-                wraps.close();
-                x = then(reduced, v -> v.toType(DataType.INT64, false));
+                // t < 2^62 + 2^32; t mod 2^47 < 2^47 is exact in float64, and so is its division by 2^16
+                NDArray low = then(then(x.mul(x), v -> v.add(w)), v -> v.mod(LOW_BITS));
+                NDArray shifted = then(then(low, v -> v.toType(DataType.FLOAT64, false)), v -> v.div((double) SHIFT));
+                x = then(then(shifted, NDArray::floor), v -> v.toType(DataType.INT64, false)); // bits 16..46
                 if (previous != y) {
                     previous.close();
                 }
