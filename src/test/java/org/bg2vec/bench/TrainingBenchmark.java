@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * CPU step time of real SimCSE training ({@link TrainingWorker}: random Mistral checkpoint, new LoRA,
  * GradCache, AdamW) with the settings of {@code conf/tiny-simcse.json}, against the same JVM's fp32
  * matmul speed ({@link ForwardBenchmark#matmulGflops}). Not a test; run by hand, see
- * src/site/markdown/benchmarks-train-real.md:
+ * src/site/markdown/benchmarks-trainer.md and benchmarks-train-real.md:
  *
  * <pre>
  * mvn -B -o -q package -DskipTests
