@@ -41,14 +41,16 @@ TOKENIZER=data-prep/tokenizers/llama2/tokenizer.json
 
 # The benchmarks: NAME | main class (or "script:PATH") | quick arguments | full arguments | headline regex.
 # {DUMP} is a dump made by data-prep/make-bench-dump.sh (60 copies quick, 560 full); {TOKENIZER} the Llama-2
-# tokenizer.json. A new benchmark is one more line here (see src/site/markdown/benchmarks.md).
+# tokenizer.json; {BENCHCONF} src/test/resources/bench (training configs without cropping, so every sample keeps its
+# length). A new benchmark is one more line here (see src/site/markdown/benchmarks.md).
 BENCHMARKS=$(cat <<'EOF'
 prepare-vs-wikiextractor|script:data-prep/bench-prepare-vs-wikiextractor.sh|330|3300|^(ratio|wikiextractor|bg2vec)
 prepare-stages|org.bg2vec.prepare.PrepareBenchmark|{DUMP} {TOKENIZER}|{DUMP} {TOKENIZER}|^  read
 cleaning|org.bg2vec.text.CleaningBenchmark|10 2|50 5|^round
 collective|org.bg2vec.collective.CollectiveBenchmark|2 16|2 256|^\| [0-9]+ MB
 forward|org.bg2vec.bench.ForwardBenchmark|tiny 8 64 2 2|small 32 128 3 5|^(best|ratio)
-training|org.bg2vec.bench.TrainingBenchmark|tiny 64 3|small 128 6|^(median step|achieved)
+training|org.bg2vec.bench.TrainingBenchmark|small 128 3 {BENCHCONF}/train-step.json|small 128 6 {BENCHCONF}/train-step.json|(median step|speed-up|^\| )
+training-7b-width|org.bg2vec.bench.TrainingBenchmark|mistral-7b 64 2 {BENCHCONF}/train-step-7b-width.json 2 38000|mistral-7b 128 3 {BENCHCONF}/train-step-7b-width.json 2 38000|(median step|speed-up|^\| )
 train-step|org.bg2vec.train.TrainStepBenchmark|32 64 64 2|128 256 256 5|(x plain|host update|optimizer update)
 eval-metrics|org.bg2vec.eval.EvalMetricsBenchmark|500 512|2000 4096|^n=
 train-job|org.bg2vec.spark.TrainJobBenchmark|4 8 4 32|8 16 4 64|W=
@@ -90,6 +92,7 @@ while IFS='|' read -r name main quick full headline; do
   fi
   args=${args//\{DUMP\}/$DUMP}
   args=${args//\{TOKENIZER\}/$TOKENIZER}
+  args=${args//\{BENCHCONF\}/src/test/resources/bench}
   read -r -a argv <<< "$args"
   log="$OUT/$name.log"
   echo "== $name: $main ${argv[*]} (log: $log)"

@@ -6,9 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.bg2vec.djl.Tensors;
+import ai.djl.ndarray.types.Shape;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Dropout whose mask is a pure function of (seed, site, element index), computed on the array's device
@@ -19,22 +23,38 @@ import java.util.function.UnaryOperator;
  * <p>The generator is a 31-bit variant of Widynski's counter-based "Squares" RNG: with an odd key
  * {@code k} derived from (seed, site) and the row-major element index {@code i},
  * {@code y = i·k mod 2^31}, {@code z = y + k}, then three middle-square rounds
- * {@code x ← ⌊float64(x² + (y or z)) / 2^16⌋ mod 2^31} starting from {@code x = y}, and a final Weyl step
- * {@code x ← x + y mod 2^31}. Integer products stay below 2^63; the conversion to float64 rounds to nearest
- * (IEEE, identical on every device) and everything after it is exact in float64, so only one integer
- * division (the first {@code mod}) is needed: integer {@code mod} is the slow op on a CPU. Element i is
- * kept iff {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as
- * torch's dropout does.
+ * {@code x ← ⌊(x² + (y or z)) / 2^16⌋ mod 2^31} (bits 16..46) starting from {@code x = y}, and a final Weyl
+ * step {@code x ← x + y mod 2^31}. Everything is exact integer arithmetic below 2^63. Element i is kept iff
+ * {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as torch's dropout
+ * does.
+ *
+ * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element) on
+ * all cores and copied into a libtorch-owned BOOLEAN tensor. On a GPU it is computed by int64/float64 tensor ops
+ * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
+ * the same values.
  */
 public final class DeterministicDropout {
 
     private static final long P = 1L << 31;
     private static final long SHIFT = 1L << 16;
-    private static final int ROUNDS = 3;
+    private static final long LOW_BITS = 1L << 47;
+    private static final int ROUNDS = 3; // kept() spells the three rounds out
     /** Elements of the mask computed at once (bounds the int64 intermediates to a few tens of MB). */
     static final int CHUNK = 1 << 18;
+    /** Elements one Java task computes. */
+    private static final int HOST_TASK = 1 << 16;
+
+    private static volatile boolean hostMasksOnCpu = true;
 
     private DeterministicDropout() {
+    }
+
+    /**
+     * Whether CPU masks are computed in Java (default) or with the tensor ops (as on a GPU); the masks are the
+     * same, so this only changes speed. For benchmarks that compare the two in one run.
+     */
+    public static void setHostMasksOnCpu(boolean onHost) {
+        hostMasksOnCpu = onHost;
     }
 
     /** A site id from a readable name such as {@code layers.3.self_attn#attention}. */
@@ -75,8 +95,11 @@ public final class DeterministicDropout {
         if (p < 0 || p >= 1) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
-        long key = (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
-        long threshold = Math.round(p * (1 << 24)) << 7;
+        long key = key(seed, site);
+        long threshold = threshold(p);
+        if (hostMasksOnCpu && !manager.getDevice().isGpu()) {
+            return hostKeepMask(manager, (int) n, key, threshold);
+        }
         if (n <= CHUNK) {
             return chunk(manager, 0, (int) n, key, threshold);
         }
@@ -91,24 +114,67 @@ public final class DeterministicDropout {
         }
     }
 
+    /** The keep mask computed with the tensor ops (what a GPU runs), whatever the device; for tests. */
+    static NDArray tensorKeepMask(NDManager manager, long n, double p, long seed, long site) {
+        boolean before = hostMasksOnCpu;
+        hostMasksOnCpu = false;
+        try {
+            return keepMask(manager, n, p, seed, site);
+        } finally {
+            hostMasksOnCpu = before;
+        }
+    }
+
+    private static long key(long seed, long site) {
+        return (splitMix(splitMix(seed) ^ site) & (P - 1)) | 1;
+    }
+
+    private static long threshold(double p) {
+        return Math.round(p * (1 << 24)) << 7;
+    }
+
+    /** The mask computed in Java on all cores, copied into a libtorch-owned BOOLEAN tensor on {@code manager}. */
+    private static NDArray hostKeepMask(NDManager manager, int n, long key, long threshold) {
+        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.max(1, n)).order(ByteOrder.nativeOrder());
+        IntStream.range(0, (n + HOST_TASK - 1) / HOST_TASK).parallel().forEach(task -> {
+            int from = task * HOST_TASK;
+            byte[] part = new byte[Math.min(HOST_TASK, n - from)];
+            for (int i = 0; i < part.length; i++) {
+                part[i] = kept(from + i, key, threshold) ? (byte) 1 : (byte) 0;
+            }
+            bytes.put(from, part);
+        });
+        try (NDArray alias = manager.create(bytes, new Shape(n), DataType.BOOLEAN)) {
+            return alias.duplicate();
+        }
+    }
+
+    /** Element {@code i} of the mask (the class comment's recipe; {@link #chunk} computes the same with tensors). */
+    private static boolean kept(long i, long key, long threshold) {
+        long y = (i * key) & (P - 1); // i·key < 2^62, non-negative: mod 2^31
+        long z = y + key;
+        long x = (y * y + y) >>> 16 & (P - 1);
+        x = (x * x + z) >>> 16 & (P - 1);
+        x = (x * x + y) >>> 16 & (P - 1);
+        long sum = x + y;
+        return (sum >= P ? sum - P : sum) >= threshold;
+    }
+
     /** Elements [start, start + count) of the mask, on {@code manager}; intermediates are closed as they go. */
     private static NDArray chunk(NDManager manager, long start, int count, long key, long threshold) {
         try (NDManager scratch = manager.newSubManager()) {
             // arange over [0, count) (exact in float32, which DJL passes) shifted by start in int64
             NDArray index = then(scratch.arange(0, count, 1, DataType.INT64), i -> i.add(start));
-            NDArray y = then(then(index, i -> i.mul(key)), v -> v.mod(P)); // the only integer division
+            NDArray y = then(then(index, i -> i.mul(key)), v -> v.mod(P));
             NDArray z = y.add(key);
             NDArray x = y;
             for (int r = 0; r < ROUNDS; r++) {
                 NDArray w = r % 2 == 0 ? y : z;
                 NDArray previous = x;
-                // t < 2^62 + 2^32; float64(t) rounds to nearest (IEEE, same on every device), the rest is exact
-                NDArray t = then(then(x.mul(x), v -> v.add(w)), v -> v.toType(DataType.FLOAT64, false));
-                NDArray shifted = then(then(t, v -> v.div((double) SHIFT)), NDArray::floor);          // < 2^47, exact
-                NDArray wraps = then(then(shifted.div((double) P), NDArray::floor), v -> v.mul((double) P));
-                NDArray reduced = then(shifted, v -> v.sub(wraps));                                     // mod 2^31, exact
-                wraps.close();
-                x = then(reduced, v -> v.toType(DataType.INT64, false));
+                // t < 2^62 + 2^32; t mod 2^47 < 2^47 is exact in float64, and so is its division by 2^16
+                NDArray low = then(then(x.mul(x), v -> v.add(w)), v -> v.mod(LOW_BITS));
+                NDArray shifted = then(then(low, v -> v.toType(DataType.FLOAT64, false)), v -> v.div((double) SHIFT));
+                x = then(then(shifted, NDArray::floor), v -> v.toType(DataType.INT64, false)); // bits 16..46
                 if (previous != y) {
                     previous.close();
                 }

@@ -11,6 +11,7 @@ import org.bg2vec.djl.Casts;
 import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Tensors;
 import org.bg2vec.format.Checkpoint;
+import org.bg2vec.progress.StepPhases;
 import org.bg2vec.tokenize.TokenizedBatch;
 
 import java.io.IOException;
@@ -216,6 +217,7 @@ public final class MistralEncoder implements TrainableEncoder {
         try (NDManager sub = m.newSubManager(options.device())) {
             NDArray[] inputs = new NDArray[layers + 1];
             Pass pass;
+            long t = StepPhases.begin();
             try (Autograd.Scope off = Autograd.gradMode(false)) {
                 pass = begin(sub, batch, true, dropoutSeed);
                 inputs[0] = pass.embeddings();
@@ -223,6 +225,7 @@ public final class MistralEncoder implements TrainableEncoder {
                     inputs[layer + 1] = decoderLayer(pass, layer, inputs[layer], true, null, null);
                 }
             }
+            StepPhases.end(StepPhases.Phase.FORWARD_WITH_GRAD, t);
             NDArray upstream = headGradient(pass, inputs[layers], head, headGradient);
             inputs[layers].close();
             for (int layer = layers - 1; layer >= 0; layer--) {
@@ -234,11 +237,14 @@ public final class MistralEncoder implements TrainableEncoder {
 
     /** Gradient of the head's loss w.r.t. the last layer's output {@code last} (final norm + head). */
     private NDArray headGradient(Pass pass, NDArray last, UnaryOperator<NDArray> head, NDArray outputGradient) {
+        long t = StepPhases.begin();
         try (NDManager scope = pass.sub().newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
             scope.tempAttachAll(last);
             Autograd.requireGrad(last);
             Autograd.backward(head.apply(rmsNorm(last, weights.get("norm.weight"))), outputGradient);
-            return inputGradient(pass, last);
+            NDArray gradient = inputGradient(pass, last);
+            StepPhases.end(StepPhases.Phase.BACKWARD, t);
+            return gradient;
         }
     }
 
@@ -252,8 +258,11 @@ public final class MistralEncoder implements TrainableEncoder {
             if (wantInputGradient) {
                 Autograd.requireGrad(input);
             }
+            long t = StepPhases.begin();
             NDArray out = decoderLayer(pass, layer, input, true, null, null);
+            t = StepPhases.end(StepPhases.Phase.FORWARD_WITH_GRAD, t);
             Autograd.backward(out, outputGradient);
+            StepPhases.end(StepPhases.Phase.BACKWARD, t);
             out.close();
             outputGradient.close();
             return wantInputGradient ? inputGradient(pass, input) : null;

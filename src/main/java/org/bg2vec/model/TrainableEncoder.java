@@ -1,5 +1,6 @@
 package org.bg2vec.model;
 
+import org.bg2vec.progress.StepPhases;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.djl.Autograd;
@@ -40,7 +41,11 @@ public interface TrainableEncoder extends Trainable, AutoCloseable {
     default void backwardFromEmbeddings(NDManager manager, TokenizedBatch batch, long dropoutSeed,
                                         NDArray embeddingGradient) {
         try (Autograd.Scope on = Autograd.gradMode(true)) {
-            Autograd.backward(embed(manager, batch, true, dropoutSeed), embeddingGradient);
+            long t = StepPhases.begin();
+            NDArray embeddings = embed(manager, batch, true, dropoutSeed);
+            t = StepPhases.end(StepPhases.Phase.FORWARD_WITH_GRAD, t);
+            Autograd.backward(embeddings, embeddingGradient);
+            StepPhases.end(StepPhases.Phase.BACKWARD, t);
         }
     }
 

@@ -7,6 +7,8 @@ import org.bg2vec.collective.Collective;
 import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.TrainableEncoder;
+import org.bg2vec.progress.StepPhases;
+import org.bg2vec.progress.StepPhases.Phase;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.TrainSample;
@@ -68,7 +70,9 @@ public final class GradCacheStep {
     public Result run(NDManager manager, List<TrainSample> slice, long step, double gradScale) {
         int n = checkSlice(slice);
         int hidden = encoder.hiddenSize();
+        long t = StepPhases.begin();
         List<TokenizedBatch[]> micro = collate(slice);
+        t = StepPhases.end(Phase.DATA, t);
         int firstMicro = collective.rank() * (n / microBatch);
         float[][] local = {new float[n * hidden], new float[n * hidden]};
         try (Autograd.Scope off = Autograd.gradMode(false)) {
@@ -82,6 +86,7 @@ public final class GradCacheStep {
                 }
             }
         }
+        t = StepPhases.end(Phase.NO_GRAD_FORWARD, t);
         float[] q = gather(local[0]);
         float[] d = gather(local[1]);
         float[][] grads = new float[2][];
@@ -103,6 +108,7 @@ public final class GradCacheStep {
                 }
             }
         }
+        StepPhases.end(Phase.LOSS_AND_GATHER, t);
         PairwiseSum sum = new PairwiseSum();
         for (int i = 0; i < micro.size(); i++) {
             params.zeroGradients();
@@ -114,11 +120,15 @@ public final class GradCacheStep {
                     encoder.backwardFromEmbeddings(m, micro.get(i)[view], key, m.create(g, new Shape(microBatch, hidden)));
                 }
             }
+            t = StepPhases.begin();
             sum.add(params.gradients());
+            StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
         }
+        t = StepPhases.begin();
         params.zeroGradients();
         float[] total = sum.result();
         collective.allReduceSum(FloatBuffer.wrap(total));
+        StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
         long tokens = 0;
         for (TrainSample s : slice) {
             tokens += s.tokens();

@@ -8,6 +8,7 @@ import org.bg2vec.collective.TimedCollective;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.Trainable;
 import org.bg2vec.model.TrainableEncoder;
+import org.bg2vec.progress.StepPhases;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.CorruptCheckpointException;
 import org.bg2vec.io.HadoopFiles;
@@ -17,6 +18,7 @@ import org.bg2vec.train.data.GlobalBatches;
 import org.bg2vec.train.data.IndependentCropping;
 import org.bg2vec.train.data.Manifest;
 import org.bg2vec.train.data.ParquetSamples;
+import org.bg2vec.train.data.TrainSample;
 import org.bg2vec.train.metrics.LossCurve;
 import org.bg2vec.train.metrics.MetricsLog;
 import org.bg2vec.train.metrics.StepMetrics;
@@ -232,10 +234,11 @@ public final class SimCseTrainer {
                                   long totalSteps, StepOptimizer optimizer, MetricsLog metrics, Window window)
             throws IOException {
         long t0 = System.nanoTime();
+        long phase = StepPhases.begin();
         GlobalBatches.Batch batch = batches.next();
-        TrainingStep.Result r = step.run(manager,
-                config.independentCropping().apply(batch.slice(), config.seed(), state.step()),
-                state.step(), optimizer.scale());
+        List<TrainSample> slice = config.independentCropping().apply(batch.slice(), config.seed(), state.step());
+        StepPhases.end(StepPhases.Phase.DATA, phase);
+        TrainingStep.Result r = step.run(manager, slice, state.step(), optimizer.scale());
         StepOptimizer.Applied u = optimizer.apply(r.gradients(), r.loss());
         lastLoss = r.loss();
         GlobalBatches.Cursor next = new GlobalBatches.Cursor(batch.cursor().epoch(), batch.cursor().batch() + 1);

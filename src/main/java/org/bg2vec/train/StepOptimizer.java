@@ -1,6 +1,7 @@
 package org.bg2vec.train;
 
 import org.bg2vec.model.Trainable;
+import org.bg2vec.progress.StepPhases;
 import org.bg2vec.train.checkpoint.Checkpoints;
 import org.bg2vec.train.checkpoint.RunIdentity;
 import org.bg2vec.train.checkpoint.TrainingState;
@@ -83,10 +84,13 @@ final class StepOptimizer {
                 grads[i] *= inv;
             }
         }
+        long phase = StepPhases.begin();
         double norm = GradientClipping.clip(grads, config.maxGradNorm());
         double lr = schedule.learningRate(adam.step());
         adam.update(master, grads, lr);
+        phase = StepPhases.end(StepPhases.Phase.CLIP_AND_ADAMW, phase);
         params.setValues(master);
+        StepPhases.end(StepPhases.Phase.WRITE_BACK, phase);
         consecutiveSkips = 0;
         return new Applied(true, lr, norm, usedScale);
     }

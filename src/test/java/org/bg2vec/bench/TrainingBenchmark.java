@@ -3,9 +3,12 @@ package org.bg2vec.bench;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.SingleProcessCollective;
 import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.format.SafetensorsDType;
+import org.bg2vec.model.DeterministicDropout;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.ModelPreset;
 import org.bg2vec.model.RandomCheckpoint;
+import org.bg2vec.progress.StepPhases;
 import org.bg2vec.train.ModelFacts;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.TrainConfig;
@@ -24,13 +27,18 @@ import java.util.SplittableRandom;
  * CPU step time of real SimCSE training ({@link TrainingWorker}: random Mistral checkpoint, new LoRA,
  * GradCache, AdamW) with the settings of {@code conf/tiny-simcse.json}, against the same JVM's fp32
  * matmul speed ({@link ForwardBenchmark#matmulGflops}). Not a test; run by hand, see
- * src/site/markdown/benchmarks-train-real.md:
+ * src/site/markdown/benchmarks-trainer.md and benchmarks-train-real.md:
  *
  * <pre>
  * mvn -B -o -q package -DskipTests
  * java [-Dai.djl.pytorch.num_threads=N] -cp "target/classes:target/test-classes:target/lib/*" \
- *     org.bg2vec.bench.TrainingBenchmark [preset=tiny] [length=128] [steps=6] [config=conf/tiny-simcse.json]
+ *     org.bg2vec.bench.TrainingBenchmark [preset=tiny] [length=128] [steps=6] [config=conf/tiny-simcse.json] \
+ *     [layers=the preset's] [vocab=the tokenizer's]
  * </pre>
+ *
+ * It trains twice in one JVM, first with the dropout masks computed by tensor ops (the GPU path, and the CPU path
+ * before it computed them in Java), then as the trainer does now, and prints the median per-phase breakdown of a
+ * step ({@link StepPhases}) for both, the step time and 6F / step time against the matmul peak.
  *
  * Every sample has exactly {@code length} tokens (BOS + random ids), so the step's work is fixed.
  * Executed matmul FLOPs per step, with F = one forward of the global batch
@@ -48,11 +56,14 @@ public final class TrainingBenchmark {
         int length = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         Path conf = Paths.get(args.length > 3 ? args[3] : "conf/tiny-simcse.json");
+        Integer layers = args.length > 4 ? Integer.valueOf(args[4]) : null;
+        Integer vocab = args.length > 5 ? Integer.valueOf(args[5]) : null;
         DjlRuntime.engine();
         Path dir = Files.createTempDirectory("bg2vec-train-bench");
         Path tokenizer = Paths.get("src/test/resources/tokenizers/llama2/tokenizer.json");
         Path model = dir.resolve("model");
-        MistralConfig c = RandomCheckpoint.write(preset, tokenizer, "<s>", "</s>", 1, model);
+        MistralConfig c = RandomCheckpoint.write(preset, tokenizer, "<s>", "</s>", 1, model,
+                new RandomCheckpoint.Layout(SafetensorsDType.F32, 0, layers, vocab));
         TrainConfig base = TrainConfig.load(conf);
         int global = base.globalBatchSize();
         Path data = fixedLengthData(dir.resolve("data"), model, c, global * (steps + 1), length);
@@ -71,16 +82,9 @@ public final class TrainingBenchmark {
         System.out.printf("cores %d, torch intra-op threads %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"));
 
-        List<double[]> perStep = new ArrayList<>();
-        SimCseTrainer.Result r = TrainingWorker.run(config, new SingleProcessCollective(),
-                (rank, m) -> perStep.add(new double[]{m.wallSeconds(), m.tokens()}),
-                org.bg2vec.train.WorkerEnvironment.cpu(new org.apache.hadoop.conf.Configuration()));
-        double[] times = perStep.stream().skip(1).mapToDouble(s -> s[0]).sorted().toArray(); // step 1 warms up
-        double median = times[times.length / 2];
-        double tokens = perStep.get(perStep.size() - 1)[1];
-        for (int i = 0; i < perStep.size(); i++) {
-            System.out.printf("step %d: %.3f s%n", i + 1, perStep.get(i)[0]);
-        }
+        // before: dropout masks from the int64/float64 tensor ops (the GPU path); after: computed in Java
+        Run before = train(config, false, dir.resolve("out-before"));
+        Run after = train(config, true, dir.resolve("out-after"));
         double f = ForwardBenchmark.flopsPerForward(c, global, length);
         double executed = 6 * f;
         double peak = 0;
@@ -92,15 +96,72 @@ public final class TrainingBenchmark {
                 peak = Math.max(peak, g);
             }
         }
-        double achieved = executed / median / 1e9;
-        System.out.printf("final loss %.4f after %d steps%n", r.lastLoss(), r.steps());
-        System.out.printf("median step (steps 2-%d): %.3f s, %.0f tokens/s (%d tokens, both views), %.1f samples/s%n",
-                steps, median, tokens / median, (long) tokens, global / median);
         System.out.printf("matmul FLOPs per step: forward F = %.3f GFLOP; executed 6F = %.3f GFLOP (4F = %.3f without"
                 + " GradCache recompute)%n", f / 1e9, executed / 1e9, 4 * f / 1e9);
-        System.out.printf("achieved %.2f GFLOP/s (6F / step time); best fp32 matmul %.2f GFLOP/s; ratio %.3f%n",
-                achieved, peak, achieved / peak);
-        System.out.printf("all step times: %s%n", Arrays.toString(perStep.stream().mapToDouble(s -> s[0]).toArray()));
+        System.out.printf("%n| phase (median s per step) | before: tensor-op dropout masks | after: Java masks |%n"
+                + "| --- | ---: | ---: |%n");
+        for (StepPhases.Phase p : StepPhases.Phase.values()) {
+            System.out.printf("| %s | %.3f | %.3f |%n", p.label(), before.phase(p.ordinal()), after.phase(p.ordinal()));
+        }
+        System.out.printf("| other | %.3f | %.3f |%n", before.other(), after.other());
+        System.out.printf("| step | %.3f | %.3f |%n%n", before.step(), after.step());
+        for (Run r : new Run[]{before, after}) {
+            double achieved = executed / r.step() / 1e9;
+            System.out.printf("%s: median step %.3f s, %.0f tokens/s, loss %.4f; achieved %.2f GFLOP/s (6F / step time);"
+                            + " best fp32 matmul %.2f GFLOP/s; ratio %.3f%n", r.label(), r.step(),
+                    r.tokens() / r.step(), r.loss(), achieved, peak, achieved / peak);
+        }
+        System.out.printf("speed-up after/before: x%.2f (same losses: %s)%n", before.step() / after.step(),
+                before.loss() == after.loss());
+    }
+
+    /** Step times and per-phase times (medians over steps 2..n; step 1 warms up) of one training run. */
+    private record Run(String label, double step, double[] phases, double tokens, double loss) {
+
+        double phase(int i) {
+            return phases[i];
+        }
+
+        double other() {
+            return step - Arrays.stream(phases).sum();
+        }
+    }
+
+    private static Run train(TrainConfig config, boolean javaMasks, Path out) throws Exception {
+        DeterministicDropout.setHostMasksOnCpu(javaMasks);
+        List<double[]> perStep = new ArrayList<>();
+        List<long[]> phaseTotals = new ArrayList<>();
+        StepPhases.record();
+        SimCseTrainer.Result r;
+        try {
+            r = TrainingWorker.run(config.with("output_dir", out.toString()), new SingleProcessCollective(),
+                    (rank, m) -> {
+                        perStep.add(new double[]{m.wallSeconds(), m.tokens()});
+                        phaseTotals.add(StepPhases.totals());
+                    }, org.bg2vec.train.WorkerEnvironment.cpu(new org.apache.hadoop.conf.Configuration()));
+        } finally {
+            StepPhases.stop();
+            DeterministicDropout.setHostMasksOnCpu(true);
+        }
+        String label = javaMasks ? "after (Java dropout masks)" : "before (tensor-op dropout masks)";
+        System.out.printf("%s: all step times %s%n", label,
+                Arrays.toString(perStep.stream().mapToDouble(s -> s[0]).toArray()));
+        double step = median(perStep.stream().skip(1).mapToDouble(s -> s[0]).toArray());
+        double[] phases = new double[StepPhases.Phase.values().length];
+        for (int p = 0; p < phases.length; p++) {
+            double[] each = new double[phaseTotals.size() - 1];
+            for (int i = 1; i < phaseTotals.size(); i++) {
+                each[i - 1] = (phaseTotals.get(i)[p] - phaseTotals.get(i - 1)[p]) / 1e9;
+            }
+            phases[p] = median(each);
+        }
+        return new Run(label, step, phases, perStep.get(perStep.size() - 1)[1], r.lastLoss());
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** {@code n} samples of exactly {@code length} tokens (BOS then random ids), declaring the model's tokenizer. */

@@ -139,7 +139,7 @@ class DropoutDeterminismTest {
 
     /**
      * The mask is computed in chunks; element i must still be the documented hash of (seed, site, i). This is
-     * the class comment's recipe evaluated in Java long/double arithmetic, element by element.
+     * the class comment's recipe evaluated in Java long arithmetic with / and %, element by element.
      */
     private static boolean referenceKeep(long i, double p, long seed, long site) {
         long mod = 1L << 31;
@@ -148,9 +148,7 @@ class DropoutDeterminismTest {
         long z = y + key;
         long x = y;
         for (int r = 0; r < 3; r++) {
-            double t = (double) (x * x + (r % 2 == 0 ? y : z));
-            double shifted = Math.floor(t / 65536.0);
-            x = (long) (shifted - Math.floor(shifted / mod) * mod);
+            x = (x * x + (r % 2 == 0 ? y : z)) / 65536 % mod;
         }
         x = (x + y) % mod;
         return x >= (Math.round(p * (1 << 24)) << 7);
@@ -175,6 +173,21 @@ class DropoutDeterminismTest {
             }
             for (int i = DeterministicDropout.CHUNK - 3; i < DeterministicDropout.CHUNK + 3; i++) {
                 assertEquals(referenceKeep(i, 0.3, 99, site), keep[i], "element " + i + " at a chunk border");
+            }
+        }
+    }
+
+    @Test
+    void masksComputedInJavaAreTheTensorOpsMasks() {
+        try (NDManager m = DjlRuntime.newManager()) {
+            for (int n : new int[]{1, 1000, 2 * DeterministicDropout.CHUNK + 12345}) {
+                for (double p : new double[]{0.05, 0.3, 0.9}) {
+                    long site = DeterministicDropout.site("layers.1.self_attn#attention_dropout");
+                    boolean[] host = DeterministicDropout.keepMask(m, n, p, 7 + n, site).toBooleanArray();
+                    boolean[] tensor = DeterministicDropout.tensorKeepMask(m, n, p, 7 + n, site).toBooleanArray();
+                    assertArrayEquals(tensor, host, "n " + n + ", p " + p);
+                    assertEquals(referenceKeep(n - 1, p, 7 + n, site), host[n - 1]);
+                }
             }
         }
     }

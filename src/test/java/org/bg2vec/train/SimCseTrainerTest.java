@@ -28,20 +28,17 @@ class SimCseTrainerTest {
         Path data = TrainerFixtures.data(tmp.resolve("data"));
         Path out = tmp.resolve("out");
         TrainConfig c = TrainerFixtures.config(out, data, ", \"max_steps\": 40, \"save_steps\": 10,"
-                + " \"keep_checkpoints\": 2, \"eval_steps\": 20, \"eval_batches\": 2");
+                + " \"keep_checkpoints\": 2, \"eval_steps\": 10, \"eval_batches\": 2");
         List<Double> losses = new ArrayList<>();
         TrainerFixtures.train(c, 1, 0.1f, (r, m) -> losses.add(m.loss()));
         assertEquals(40, losses.size());
-        double first = losses.subList(0, 8).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double last = losses.subList(32, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        assertTrue(last < 0.7 * first, "loss should fall: first 8 steps " + first + ", last 8 " + last);
 
         assertTrue(Files.isRegularFile(out.resolve("adapter/toy-adapter.bin")));
         assertTrue(Files.size(out.resolve("loss.png")) > 1000);
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         ObjectMapper json = new ObjectMapper();
         long train = 0;
-        long eval = 0;
+        List<Double> validation = new ArrayList<>();
         for (String l : lines) {
             JsonNode n = json.readTree(l);
             if (n.path("type").asText().equals("train")) {
@@ -49,12 +46,16 @@ class SimCseTrainerTest {
                 assertTrue(n.path("tokens_per_s").asDouble() > 0);
                 assertEquals(1, n.path("rank_collective_time_s").size());
             } else {
-                eval++;
-                assertTrue(Double.isFinite(n.path("loss").asDouble()));
+                validation.add(n.path("loss").asDouble());
             }
         }
         assertEquals(40, train);
-        assertEquals(2, eval);
+        // the same validation batches every time, so unlike the training loss of a few steps (dominated by which
+        // samples share a batch) their loss shows the learning
+        assertEquals(4, validation.size());
+        for (int i = 1; i < validation.size(); i++) {
+            assertTrue(validation.get(i) < validation.get(i - 1), "validation loss should fall: " + validation);
+        }
         try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
             assertEquals(List.of("step-30", "step-40"), s.map(p -> p.getFileName().toString()).sorted().toList(),
                     "the last 2 checkpoints are kept and no temporary directory remains");

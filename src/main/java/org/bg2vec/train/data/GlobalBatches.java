@@ -4,17 +4,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * This worker's slices of the global batches, produced on a background thread one batch ahead of
- * the training step. Global batch k of an epoch is samples [k·G, (k+1)·G) of that epoch's
- * {@link SampleOrder}; rank r of W keeps its contiguous slice [r·G/W, (r+1)·G/W). A trailing partial
- * batch is dropped and the next epoch starts. Starting from a {@link Cursor} re-runs the stream of
- * the cursor's epoch and skips the batches before it (resume).
+ * the training step. Rank r of W trains on positions [r·G/W, (r+1)·G/W) of every global batch and reads
+ * only the lanes of the epoch's {@link SampleOrder} that supply them (about 1/W of the data). An epoch
+ * has floor(rows / G) batches. Starting from a {@link Cursor} re-runs the lanes of the cursor's epoch and
+ * skips the batches before it (resume).
  */
 public final class GlobalBatches implements AutoCloseable {
 
@@ -48,43 +47,24 @@ public final class GlobalBatches implements AutoCloseable {
                          int globalBatch, int from, int slice, Cursor start) {
         try {
             for (int epoch = start.epoch(); ; epoch++) {
-                SampleOrder order = new SampleOrder(reader, groups, seed, epoch, bufferSize);
-                long batch = 0;
-                long skip = epoch == start.epoch() ? start.batch() : 0;
-                for (; batch < skip; batch++) {
-                    for (int i = 0; i < globalBatch; i++) {
-                        if (!order.hasNext()) {
-                            throw new IOException("cannot resume at batch " + start.batch() + " of epoch " + epoch
-                                    + ": the data has only " + batch + " full batches per epoch (has it changed?)");
-                        }
-                        order.next();
-                    }
+                SampleOrder order = new SampleOrder(reader, groups, seed, epoch, bufferSize, globalBatch, from, slice);
+                if (order.batches() == 0) {
+                    throw new IOException("an epoch holds fewer samples than global_batch_size " + globalBatch);
                 }
-                long produced = 0;
-                while (true) {
-                    List<TrainSample> mine = new ArrayList<>(slice);
-                    int seen = 0;
-                    while (seen < globalBatch && order.hasNext()) {
-                        TrainSample s = order.next();
-                        if (seen >= from && seen < from + slice) {
-                            mine.add(s);
-                        }
-                        seen++;
-                    }
-                    if (seen < globalBatch) {
-                        break;
-                    }
-                    queue.put(new Batch(new Cursor(epoch, batch++), mine));
-                    produced++;
+                long batch = epoch == start.epoch() ? start.batch() : 0;
+                if (batch > order.batches()) {
+                    throw new IOException("cannot resume at batch " + start.batch() + " of epoch " + epoch
+                            + ": the data has only " + order.batches() + " full batches per epoch (has it changed?)");
                 }
-                if (produced == 0 && skip == 0) {
-                    throw new IOException("an epoch holds fewer trainable samples than global_batch_size "
-                            + globalBatch + " (" + reader.skipped() + " samples skipped as unusable)");
+                for (long skipped = 0; skipped < batch; skipped++) {
+                    order.next();
                 }
-                if (reader.skipped() > 0) {
-                    LOG.warn("epoch {}: {} samples skipped so far as unusable (see the warnings above)", epoch,
-                            reader.skipped());
+                for (; batch < order.batches(); batch++) {
+                    queue.put(new Batch(new Cursor(epoch, batch), order.next()));
                 }
+                LOG.info("epoch {}: {} rows decoded by this worker so far{}", epoch, reader.rowsDecoded(),
+                        reader.skipped() > 0 ? ", " + reader.skipped() + " skipped as unusable (see the warnings above)"
+                                : "");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

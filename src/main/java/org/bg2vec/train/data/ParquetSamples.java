@@ -7,7 +7,10 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.GroupType;
@@ -20,7 +23,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PrimitiveIterator;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 /**
  * Reads prepared Parquet shards without Spark, one row group at a time (the unit of the seeded
@@ -42,6 +48,7 @@ public final class ParquetSamples {
     private final int vocabSize;
     private final int maxSeqLength;
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong rowsDecoded = new AtomicLong();
 
     public ParquetSamples(Configuration conf, int vocabSize, int maxSeqLength) {
         this.conf = conf;
@@ -68,36 +75,81 @@ public final class ParquetSamples {
 
     /** The trainable samples of one row group, in file order. */
     public List<TrainSample> read(RowGroup g) throws IOException {
+        return read(g, 0, g.rows());
+    }
+
+    /**
+     * The trainable samples among rows [{@code from}, {@code to}) of one row group, in file order. Only the pages
+     * holding those rows are read and decoded when the file has an offset index (parquet-mr writes one; else the
+     * whole row group is decoded and the other rows dropped).
+     */
+    public List<TrainSample> read(RowGroup g, long from, long to) throws IOException {
         try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(g.file(), conf))) {
             MessageType schema = r.getFooter().getFileMetaData().getSchema();
             MessageType projection = new MessageType(schema.getName(), schema.getType(PreparedData.SAMPLE_ID),
                     schema.getType(PreparedData.QUERY_IDS), schema.getType(PreparedData.POSITIVE_IDS));
             r.setRequestedSchema(projection);
-            PageReadStore pages = r.readRowGroup(g.index());
+            RowRanges pagesHolding = pagesHolding(r, g, from, to);
+            PageReadStore pages = pagesHolding == null ? r.readRowGroup(g.index())
+                    : r.readFilteredRowGroup(g.index(), pagesHolding);
             RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
                     .getRecordReader(pages, new GroupRecordConverter(projection));
-            List<TrainSample> out = new ArrayList<>((int) pages.getRowCount());
+            PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes()
+                    .orElse(LongStream.range(0, pages.getRowCount()).iterator());
+            List<TrainSample> out = new ArrayList<>((int) Math.min(to - from, pages.getRowCount()));
+            rowsDecoded.addAndGet(pages.getRowCount());
             for (long i = 0; i < pages.getRowCount(); i++) {
                 Group row = records.read();
-                long id = row.getLong("sample_id", 0);
-                int[] q = ids(row, PreparedData.QUERY_IDS);
-                int[] p = ids(row, PreparedData.POSITIVE_IDS);
-                String problem = problem(q, PreparedData.QUERY_IDS);
-                if (problem == null) {
-                    problem = problem(p, PreparedData.POSITIVE_IDS);
+                long index = rowIndexes.nextLong();
+                if (index >= from && index < to) {
+                    addIfTrainable(row, g, out);
                 }
-                if (problem != null) {
-                    if (skipped.incrementAndGet() <= LOGGED_SKIPS) {
-                        LOG.warn("skipping sample_id {} in {} (row group {}): {}", id, g.file(), g.index(), problem);
-                    }
-                    continue;
-                }
-                out.add(new TrainSample(id, q, p));
             }
             return out;
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read row group " + g.index() + " of " + g.file() + ": " + e.getMessage(), e);
+            throw new IOException("cannot read rows [" + from + ", " + to + ") of row group " + g.index() + " of "
+                    + g.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The rows of the {@code query_ids} pages that overlap [from, to), or null for the whole row group. */
+    private static RowRanges pagesHolding(ParquetFileReader r, RowGroup g, long from, long to) throws IOException {
+        if (from <= 0 && to >= g.rows()) {
+            return null;
+        }
+        BlockMetaData block = r.getRowGroups().get(g.index());
+        ColumnChunkMetaData ids = block.getColumns().stream()
+                .filter(c -> c.getPath().toArray()[0].equals(PreparedData.QUERY_IDS)).findFirst().orElse(null);
+        OffsetIndex pages = ids == null ? null : r.readOffsetIndex(ids);
+        if (pages == null) {
+            return null;
+        }
+        int[] overlapping = IntStream.range(0, pages.getPageCount())
+                .filter(p -> pages.getFirstRowIndex(p) < to && pages.getLastRowIndex(p, g.rows()) >= from)
+                .toArray();
+        return RowRanges.create(g.rows(), IntStream.of(overlapping).iterator(), pages);
+    }
+
+    private void addIfTrainable(Group row, RowGroup g, List<TrainSample> out) {
+        long id = row.getLong("sample_id", 0);
+        int[] q = ids(row, PreparedData.QUERY_IDS);
+        int[] p = ids(row, PreparedData.POSITIVE_IDS);
+        String problem = problem(q, PreparedData.QUERY_IDS);
+        if (problem == null) {
+            problem = problem(p, PreparedData.POSITIVE_IDS);
+        }
+        if (problem != null) {
+            if (skipped.incrementAndGet() <= LOGGED_SKIPS) {
+                LOG.warn("skipping sample_id {} in {} (row group {}): {}", id, g.file(), g.index(), problem);
+            }
+            return;
+        }
+        out.add(new TrainSample(id, q, p));
+    }
+
+    /** Rows decoded so far by this reader, trainable or not (pages hold more rows than a range asks for). */
+    public long rowsDecoded() {
+        return rowsDecoded.get();
     }
 
     /** Samples skipped so far by this reader. */

@@ -76,6 +76,37 @@ class GlobalBatchesTest {
     }
 
     @Test
+    void eachWorkerDecodesAboutItsShareOfTheRows() throws IOException {
+        int rows = 2000;
+        int global = 8;
+        Path data = TestShards.write(tmp, TestShards.randomSamples(rows, 30, 8, 5), null, 4, 30, 8, 25);
+        Manifest m = Manifest.read(data.toString(), conf);
+        long one = decodedInOneEpoch(m, global, 1, 0);
+        assertTrue(one >= rows, "one worker reads every row: " + one);
+        for (int workers : new int[]{2, 4}) {
+            long total = 0;
+            for (int r = 0; r < workers; r++) {
+                long mine = decodedInOneEpoch(m, global, workers, r);
+                assertTrue(mine <= rows / workers + rows / 10, workers + " workers, rank " + r + " decoded " + mine);
+                total += mine;
+            }
+            assertTrue(total >= rows, "together the workers read every row: " + total);
+        }
+    }
+
+    /** Rows of Parquet pages rank {@code rank} of {@code workers} decodes to produce its slices of one epoch. */
+    private long decodedInOneEpoch(Manifest m, int global, int workers, int rank) throws IOException {
+        ParquetSamples reader = new ParquetSamples(conf, m.vocabSize(), m.maxSeqLength());
+        List<ParquetSamples.RowGroup> groups = reader.rowGroups(m.split("train").files());
+        int slice = global / workers;
+        SampleOrder order = new SampleOrder(reader, groups, 42, 0, 64, global, rank * slice, slice);
+        for (long b = 0; b < order.batches(); b++) {
+            assertEquals(slice, order.next().size());
+        }
+        return reader.rowsDecoded();
+    }
+
+    @Test
     void unusableRowsAreSkippedAndCounted() throws IOException {
         List<int[]> samples = TestShards.randomSamples(20, 30, 8, 2);
         samples.set(3, new int[]{1});

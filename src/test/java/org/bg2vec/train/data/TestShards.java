@@ -25,6 +25,9 @@ import java.util.Random;
  */
 public final class TestShards {
 
+    /** parquet-mr's default page row limit. */
+    private static final int DEFAULT_PAGE_ROWS = 20_000;
+
     public static final String SHA = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
@@ -66,22 +69,33 @@ public final class TestShards {
     /** As {@link #write(Path, List, List, int, int, int)}, declaring the tokenizer SHA-256 {@code tokenizerSha}. */
     public static Path write(Path dir, List<int[]> train, List<int[]> validation, int files, int vocab, int maxLen,
                              String tokenizerSha) throws IOException {
+        return write(dir, train, validation, files, vocab, maxLen, tokenizerSha, DEFAULT_PAGE_ROWS);
+    }
+
+    /** As {@link #write(Path, List, List, int, int, int)}, with Parquet pages of at most {@code pageRows} rows. */
+    public static Path write(Path dir, List<int[]> train, List<int[]> validation, int files, int vocab, int maxLen,
+                             int pageRows) throws IOException {
+        return write(dir, train, validation, files, vocab, maxLen, SHA, pageRows);
+    }
+
+    private static Path write(Path dir, List<int[]> train, List<int[]> validation, int files, int vocab, int maxLen,
+                              String tokenizerSha, int pageRows) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
         m.put("format_version", PreparedData.FORMAT_VERSION);
         m.putObject("tokenizer").put("sha256", tokenizerSha).put("vocab_size", vocab).put("path", "tokenizer.json");
         m.put("max_seq_length", maxLen);
         ObjectNode splits = m.putObject("splits");
-        writeSplit(dir, PreparedData.TRAIN, train, files, splits, 0);
+        writeSplit(dir, PreparedData.TRAIN, train, files, splits, 0, pageRows);
         if (validation != null) {
-            writeSplit(dir, PreparedData.VALIDATION, validation, 1, splits, 1_000_000);
+            writeSplit(dir, PreparedData.VALIDATION, validation, 1, splits, 1_000_000, pageRows);
         }
         Files.writeString(dir.resolve(PreparedData.MANIFEST), json.writeValueAsString(m));
         return dir;
     }
 
     private static void writeSplit(Path dir, String split, List<int[]> samples, int files, ObjectNode splits,
-                                   long firstId) throws IOException {
+                                   long firstId, int pageRows) throws IOException {
         ObjectNode s = splits.putObject(split);
         s.put("samples", samples.size());
         ArrayNode names = s.putArray("files");
@@ -93,7 +107,7 @@ public final class TestShards {
             names.add(name);
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir.resolve(name).toUri());
             try (ParquetWriter<Group> w = ExampleParquetWriter.builder(p).withType(SCHEMA)
-                    .withConf(new Configuration()).build()) {
+                    .withConf(new Configuration()).withPageRowCountLimit(pageRows).build()) {
                 for (int i = k * per; i < Math.min(samples.size(), (k + 1) * per); i++) {
                     w.write(row(f, firstId + i, samples.get(i)));
                 }
