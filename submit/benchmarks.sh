@@ -5,7 +5,7 @@
 #   submit/benchmarks.sh [--quick | --full] [--only NAME,NAME] [--no-build] [--list]
 #
 #   --quick      small sizes, a few minutes in all (default)
-#   --full       the sizes of src/site/markdown/benchmarks-*.md (tens of minutes; prepare builds a 305 MB dump)
+#   --full       the sizes of src/site/markdown/benchmarks-*.md (tens of minutes; prepare builds a 771 MB dump)
 #   --only N,N   run only these benchmarks (names from --list)
 #   --no-build   use the classes already in target/ (else: mvn -B -q -DskipTests package first)
 #   --list       print the benchmarks and their arguments
