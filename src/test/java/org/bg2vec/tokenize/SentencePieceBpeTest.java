@@ -189,7 +189,7 @@ class SentencePieceBpeTest {
 
     @Test
     void mergeHeapPopsByRankThenPosition() {
-        SentencePieceBpe.MergeHeap h = new SentencePieceBpe.MergeHeap();
+        MergeHeap h = new MergeHeap();
         int[][] entries = {{5, 3}, {1, 9}, {5, 1}, {1, 2}, {0, 7}, {5, 2}, {3, 0}};
         for (int[] e : entries) {
             h.push(e[0], e[1], e[0] * 100 + e[1]);
