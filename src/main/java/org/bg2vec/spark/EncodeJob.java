@@ -88,20 +88,8 @@ public final class EncodeJob {
 
         double seconds;
         OutputDirectory target = createOutput(spec, hadoop);
-        try (ProgressLog progress = new ProgressLog("encode", done, total, progressMillis)) {
-            // into a hidden sibling, renamed over the old output only once complete (--overwrite is atomic)
-            result.write().mode(SaveMode.Overwrite).parquet(target.temp().toString());
-            target.commit();
-            seconds = progress.elapsedSeconds();
-            progress.log(done.value());
-        } catch (IOException e) {
-            target.abort();
-            throw new UncheckedIOException("cannot publish the encode output " + spec.output() + ": " + e.getMessage(),
-                    e);
-        } catch (Exception e) { // also Spark's job failure, a checked exception Scala throws undeclared
-            Stragglers.awaitNoRunningTasks(spark.sparkContext(), Stragglers.PATIENCE);
-            target.abort();
-            throw e;
+        try (Stragglers jobs = Stragglers.track(spark.sparkContext(), "encode")) {
+            seconds = write(result, target, jobs, new ProgressLog("encode", done, total, progressMillis), done);
         }
         Result r = new Result(done.value(), blank.value(), seconds);
         if (r.blankTexts() > 0) {
@@ -111,6 +99,26 @@ public final class EncodeJob {
         LOG.info(String.format("encode: wrote %d rows to %s in %.1f s (%.1f rows/s)", r.rows(), spec.output(),
                 r.seconds(), r.rowsPerSecond()));
         return r;
+    }
+
+    /** Writes the rows into {@code target}'s hidden sibling and publishes it (--overwrite is atomic). */
+    private static double write(Dataset<Row> result, OutputDirectory target, Stragglers jobs, ProgressLog log,
+                                LongAccumulator done) {
+        try (ProgressLog progress = log) {
+            result.write().mode(SaveMode.Overwrite).parquet(target.temp().toString());
+            target.commit();
+            double seconds = progress.elapsedSeconds();
+            progress.log(done.value());
+            return seconds;
+        } catch (IOException e) {
+            target.abort();
+            throw new UncheckedIOException("cannot publish the encode output " + target.target() + ": "
+                    + e.getMessage(), e);
+        } catch (Exception e) { // also Spark's job failure, a checked exception Scala throws undeclared
+            jobs.awaitStopped(Stragglers.PATIENCE);
+            target.abort();
+            throw e;
+        }
     }
 
     /** The input's id columns then its text column, and the schema of the output rows. */

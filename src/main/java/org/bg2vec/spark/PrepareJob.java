@@ -77,6 +77,17 @@ public final class PrepareJob {
         OutputDirectory out = OutputDirectory.create(config.output(), config.overwrite(), hadoop);
         HadoopConf conf = new HadoopConf(hadoop);
         PrepareManifest manifest;
+        try (Stragglers jobs = Stragglers.track(spark.sparkContext(), "prepare")) {
+            manifest = writeAll(spark, config, plan, tok, out, conf, timer, jobs);
+        }
+        LOG.info("prepare: done in {} s: {}", String.format("%.1f", timer.elapsed()), out.target());
+        return manifest;
+    }
+
+    /** Reads, cleans, tokenizes, de-duplicates and writes the shards, then publishes {@code out}. */
+    private static PrepareManifest writeAll(SparkSession spark, PrepareConfig config, InputPlan plan,
+                                            TokenizerBytes tok, OutputDirectory out, HadoopConf conf,
+                                            PhaseTimer timer, Stragglers jobs) throws IOException {
         try (Outcomes outcomes = Outcomes.read(spark, config, plan, tok, conf)) {
             Outcomes.Tally read = timer.time("read_clean_tokenize", outcomes::tally);
             ReasonCounts counts = read.counts();
@@ -90,17 +101,16 @@ public final class PrepareJob {
                     : withoutDuplicates(outcomes.samples(), read.samples(), config, counts, out, conf, timer);
             LOG.info("prepare: wrote {} train and {} validation samples in {} shards each, {} rejects",
                     splits.train().samples(), splits.validation().samples(), config.shards(), rejects);
-            manifest = PrepareManifest.of(config, plan.manifestInputs(counts),
+            PrepareManifest manifest = PrepareManifest.of(config, plan.manifestInputs(counts),
                     tok.manifestEntry(config.tokenizer()), splits, counts.reasons(), rejects, timer.finish());
-            writeManifest(manifest, out, hadoop);
+            writeManifest(manifest, out, conf.get());
             out.commit();
+            return manifest;
         } catch (Exception e) {
-            Stragglers.awaitNoRunningTasks(spark.sparkContext(), Stragglers.PATIENCE);
+            jobs.awaitStopped(Stragglers.PATIENCE);
             out.abort();
             throw e;
         }
-        LOG.info("prepare: done in {} s: {}", String.format("%.1f", timer.elapsed()), out.target());
-        return manifest;
     }
 
     /**
