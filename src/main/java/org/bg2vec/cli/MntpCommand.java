@@ -7,6 +7,8 @@ import org.bg2vec.train.TrainConfig;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * {@code bg2vec mntp}: LLM2Vec's masked next token prediction as the same Spark barrier stage as {@code train}
@@ -22,16 +24,22 @@ public final class MntpCommand extends TrainCommand {
     /** The shared training keys; the MNTP settings travel to the tasks inside the worker function. */
     @Override
     TrainConfig trainConfig() throws IOException {
-        MntpConfig m;
+        MntpConfig m = readMntpConfig(config, overrides, workers, resume);
+        MntpSettings settings = m.mntp();
+        worker = (c, collective, listener, environment) ->
+                MntpWorker.run(c, settings, collective, listener, environment);
+        objective = settings.planObjective();
+        return m.train();
+    }
+
+    /** {@code config} as an MNTP config, with {@code --set} overrides, {@code --workers} and {@code --[no-]resume}. */
+    static MntpConfig readMntpConfig(Path config, Map<String, String> overrides, Integer workers, Boolean resume)
+            throws IOException {
         try {
-            m = MntpConfig.of(readNode(config, overrides, workers, resume));
+            return MntpConfig.of(readNode(config, overrides, workers, resume));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(config + (overrides.isEmpty() ? "" : " with --set " + overrides.keySet())
                     + ": " + e.getMessage(), e);
         }
-        MntpSettings settings = m.mntp();
-        worker = (c, collective, listener, environment) ->
-                MntpWorker.run(c, settings, collective, listener, environment);
-        return m.train();
     }
 }

@@ -2,7 +2,9 @@ package org.bg2vec.cli;
 
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.io.ByteSize;
+import org.bg2vec.mntp.MntpConfig;
 import org.bg2vec.model.MistralConfig;
+import org.bg2vec.plan.Objective;
 import org.bg2vec.plan.PlanInputs;
 import org.bg2vec.plan.PlanReport;
 import org.bg2vec.plan.PlanRequest;
@@ -24,7 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code bg2vec plan}: the memory plan of a training config, before any GPU is held. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Print the memory of one training worker for a training config: base weights, LoRA, activations"
-                + " per micro-batch (recomputation off and on), GradCache and collective buffers, the CUDA reserve,"
+                + " per micro-batch (recomputation off and on), GradCache (SimCSE) or the LM head and its logits"
+                + " (MNTP), collective buffers, the CUDA reserve,"
                 + " and for each --gpu-memory whether it fits and the largest micro_batch_size that does.",
                 "Reads only config.json of the model (and adapter_config.json of the MNTP adapter); no GPU needed.",
                 "Example: bg2vec plan --config conf/bg2vec-simcse.json --model-config"
@@ -57,6 +60,11 @@ public final class PlanCommand implements Callable<Integer> {
             description = "gpu (the default) or cpu (the plan of a CPU worker's native memory)")
     String device;
 
+    @Option(names = "--objective", defaultValue = "auto", paramLabel = "O",
+            description = "simcse, mntp, or auto (the default: mntp when the config sets any of MNTP's keys, e.g."
+                    + " lm_head or mlm_probability)")
+    String objective;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -64,7 +72,16 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            TrainConfig c = TrainCommand.readConfig(config, overrides, workers, null);
+            boolean mntp = switch (objective.strip().toLowerCase(Locale.ROOT)) {
+                case "auto" -> MntpConfig.declares(TrainCommand.readNode(config, overrides, workers, null));
+                case "mntp" -> true;
+                case "simcse" -> false;
+                default -> throw new IllegalArgumentException("--objective must be simcse, mntp or auto, got '"
+                        + objective + "'");
+            };
+            MntpConfig m = mntp ? MntpCommand.readMntpConfig(config, overrides, workers, null) : null;
+            TrainConfig c = mntp ? m.train() : TrainCommand.readConfig(config, overrides, workers, null);
+            Objective planned = mntp ? m.mntp().planObjective() : Objective.SIMCSE;
             boolean gpu = switch (device.strip().toLowerCase(Locale.ROOT)) {
                 case "gpu" -> true;
                 case "cpu" -> false;
@@ -77,9 +94,9 @@ public final class PlanCommand implements Callable<Integer> {
             if (micro < 1) {
                 throw new IllegalArgumentException("--micro-batch must be >= 1, got " + micro);
             }
-            long mntp = PlanInputs.mntpParameters(c, model, hadoop,
+            long merged = PlanInputs.mntpParameters(c, model, hadoop,
                     why -> spec.commandLine().getErr().println("bg2vec plan: " + why));
-            PlanRequest request = PlanRequest.of(c, model, micro, mntp, gpu);
+            PlanRequest request = PlanRequest.of(c, model, micro, merged, gpu, planned);
             out.print(PlanReport.format(request, capacities(c)));
             if (c.autoMicroBatch() && microBatch == null) {
                 out.println("(the config's micro_batch_size is \"auto\": the table shows micro-batch 1)");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.bg2vec.djl.DeviceRequest;
+import org.bg2vec.plan.Objective;
 import org.bg2vec.spark.TrainJob;
 import org.bg2vec.spark.TrainingFailedException;
 import org.bg2vec.spark.WorkerFunction;
@@ -68,6 +69,8 @@ public class TrainCommand implements Callable<Integer> {
 
     /** The worker each task runs; tests may replace it. */
     WorkerFunction worker = TrainingWorker::run;
+    /** What the worker trains, for the memory plan of the pre-flight. */
+    Objective objective = Objective.SIMCSE;
 
     /** The config file with the command-line overrides applied, validated. */
     TrainConfig trainConfig() throws IOException {
@@ -142,7 +145,7 @@ public class TrainCommand implements Callable<Integer> {
             options = options();
             String sparkMaster = spark.master != null ? spark.master
                     : System.getProperty("spark.master") != null ? null : "local[" + c.workers() + "]";
-            checked = TrainJob.check(sparkMaster, spark.conf, c, options);
+            checked = TrainJob.check(sparkMaster, spark.conf, c, objective, options);
         } catch (IllegalArgumentException | IOException e) {
             err.println("bg2vec " + commandSpec.name() + ": " + e.getMessage());
             err.flush();

@@ -24,6 +24,11 @@ public record MntpConfig(TrainConfig train, MntpSettings mntp) {
     static final List<String> KEYS = List.of("data_collator_type", "mlm_probability", "mask_token_type", "lm_head",
             "save_lm_head", "lm_head_from_embeddings");
 
+    /** Whether {@code config} sets any of MNTP's own keys (an MNTP config rather than a SimCSE one). */
+    public static boolean declares(ObjectNode config) {
+        return KEYS.stream().anyMatch(config::has);
+    }
+
     /** Reads, parses and validates a local JSON config file. */
     public static MntpConfig load(Path file) throws IOException {
         JsonNode tree = new ObjectMapper().readTree(Files.readString(file));

@@ -1,5 +1,7 @@
 package org.bg2vec.mntp;
 
+import org.bg2vec.plan.Objective;
+
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,11 @@ import java.util.TreeMap;
 public record MntpSettings(CollatorType collatorType, double mlmProbability, MaskTokenType maskTokenType,
                            boolean trainLmHead, boolean saveLmHead, boolean lmHeadFromEmbeddings)
         implements Serializable {
+
+    /** What the memory plan needs to know: the head trained or frozen, and the fraction of labelled positions. */
+    public Objective planObjective() {
+        return Objective.mntp(trainLmHead, mlmProbability);
+    }
 
     /** The settings that change what is trained, for the run's identity (checkpoints of other settings are refused). */
     public Map<String, String> identity() {

@@ -16,11 +16,13 @@ import java.util.function.Predicate;
  * is held: what bg2vec's training keeps on the device at its peak, and the largest {@code micro_batch_size}
  * that fits. Items (per worker):
  * <ul>
- *   <li>base weights in the compute type (embedding + layers + norms; {@code lm_head} is never loaded);</li>
+ *   <li>base weights in the compute type (embedding + layers + norms; {@code lm_head} only for MNTP, below);</li>
  *   <li>the trained LoRA's values and gradients, float32 (AdamW's state lives on the host, in the JVM);</li>
  *   <li>activations of one micro-batch's gradient pass ({@link ActivationModel}): every layer's saved tensors,
  *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient;</li>
- *   <li>GradCache: the gathered global batch of embeddings, their gradients and the loss, float32;</li>
+ *   <li>the objective's own ({@link Objective}): SimCSE's GradCache keeps the gathered global batch of embeddings,
+ *       their gradients and the loss, float32; MNTP keeps the float32 LM head (its gradient too when trained, which
+ *       then also counts in the optimizer's state) and the logits of the labelled positions;</li>
  *   <li>collectives: on GPUs with several workers NCCL's device scratch (the gradient, float32) and its own
  *       buffers (assumed {@link #NCCL_BUFFERS});</li>
  *   <li>on a GPU a reserve: the CUDA context and cuBLAS workspaces ({@link #CUDA_CONTEXT}) and the caching
@@ -48,8 +50,8 @@ public final class MemoryPlanner {
         int b = r.microBatch();
         long weights = baseParameters(r.model()) * r.computeBytes();
         long lora = loraParameters(r.model(), r.loraR());
+        long trained = lora + (r.objective().trainLmHead() ? lmHeadParameters(r.model()) : 0);
         long activations = (long) b * Math.max(a.perSample(recompute), a.perSampleWithoutGrad());
-        long gradCache = 32L * r.globalBatch() * r.model().hiddenSize() + 24L * r.globalBatch() * r.globalBatch();
         List<MemoryPlan.Item> device = new ArrayList<>();
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "base weights (%s, %.2f G parameters)",
                 r.computeBytes() == 2 ? "fp16" : "fp32", baseParameters(r.model()) / 1e9), weights));
@@ -57,9 +59,9 @@ public final class MemoryPlanner {
                 r.loraR(), lora / 1e6), 8 * lora));
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "activations: micro-batch %d x %s", b,
                 recompute ? "(layer inputs + one layer)" : "(all layers)"), activations));
-        device.add(new MemoryPlan.Item("GradCache: gathered embeddings, gradients, loss", gradCache));
+        device.addAll(objectiveItems(r));
         if (r.gpu() && r.workers() > 1) {
-            long scratch = Math.max(4 * lora, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
+            long scratch = Math.max(4 * trained, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
             device.add(new MemoryPlan.Item("NCCL: gradient scratch + communicator buffers", scratch + NCCL_BUFFERS));
         }
         if (r.gpu()) {
@@ -73,9 +75,39 @@ public final class MemoryPlanner {
         // on the CPU the window is native memory that lingers until the next garbage collection
         long before = weights + (r.gpu() ? CUDA_CONTEXT + Math.max(loadChunk, merge) : Math.max(loadChunk, merge + window));
         List<MemoryPlan.Item> host = List.of(
-                new MemoryPlan.Item("AdamW m, v and master values (fp32, JVM heap)", 12 * lora),
-                new MemoryPlan.Item("gradient copies: per micro-batch, tree sum, all-reduce (JVM heap)", 16 * lora));
+                new MemoryPlan.Item("AdamW m, v and master values (fp32, JVM heap)", 12 * trained),
+                new MemoryPlan.Item("gradient copies: per micro-batch, tree sum, all-reduce (JVM heap)", 16 * trained));
         return new MemoryPlan(r, recompute, List.copyOf(device), before, host);
+    }
+
+    /**
+     * SimCSE: the gathered global batch of embeddings, their gradients and the loss. MNTP: the float32 LM head
+     * (and its gradient when trained) and the logits of one micro-batch's labelled positions, about three
+     * [positions, vocab] float32 tensors at once (logits, log-softmax, their gradient).
+     */
+    private static List<MemoryPlan.Item> objectiveItems(PlanRequest r) {
+        Objective o = r.objective();
+        if (!o.mntp()) {
+            long gradCache = 32L * r.globalBatch() * r.model().hiddenSize() + 24L * r.globalBatch() * r.globalBatch();
+            return List.of(new MemoryPlan.Item("GradCache: gathered embeddings, gradients, loss", gradCache));
+        }
+        long head = 4 * lmHeadParameters(r.model());
+        long positions = labelledPositions(r);
+        return List.of(
+                new MemoryPlan.Item(o.trainLmHead() ? "MNTP lm_head, trained: fp32 values + gradients"
+                        : "MNTP lm_head, frozen: fp32 values", o.trainLmHead() ? 2 * head : head),
+                new MemoryPlan.Item(String.format(Locale.ROOT, "MNTP logits of %d labelled positions (3 x fp32)",
+                        positions), 3 * 4 * positions * r.model().vocabSize()));
+    }
+
+    /** MNTP's labelled positions in one micro-batch: {@code mlm_probability} of the seqLen - 1 predicted ones. */
+    static long labelledPositions(PlanRequest r) {
+        return (long) Math.ceil(r.microBatch() * (r.seqLen() - 1) * r.objective().labelFraction());
+    }
+
+    /** Values of the causal LM head [vocab, hidden] (MNTP). */
+    public static long lmHeadParameters(MistralConfig c) {
+        return (long) c.vocabSize() * c.hiddenSize();
     }
 
     /** The largest micro-batch (any size, up to the slice) whose plan fits {@code capacity}, or 0 if none. */

@@ -23,6 +23,7 @@ public final class PlanReport {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "memory plan of one training worker (%s)%n",
                 r.gpu() ? "GPU memory" : "CPU: native memory of the process beyond its baseline"));
+        s.append(String.format(Locale.ROOT, "objective: %s%n", r.objective().describe()));
         s.append(String.format(Locale.ROOT, "model: hidden %d, MLP %d, %d layers, %d query / %d kv heads, vocab %d%n",
                 m.hiddenSize(), m.intermediateSize(), m.numHiddenLayers(), m.numAttentionHeads(),
                 m.numKeyValueHeads(), m.vocabSize()));

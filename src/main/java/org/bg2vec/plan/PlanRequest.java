@@ -17,14 +17,18 @@ import org.bg2vec.train.TrainConfig;
  * @param attentionDropout attention dropout on (SimCSE's noise)
  * @param mntpParams    values of the adapter merged into the base before training (0: none)
  * @param gpu           on a GPU (CUDA reserve, NCCL) or the CPU (the process's native memory)
+ * @param objective     SimCSE or MNTP (what the worker keeps beside the encoder)
  */
 public record PlanRequest(MistralConfig model, int computeBytes, int seqLen, int microBatch, int globalBatch,
                           int workers, int loraR, boolean loraDropout, boolean attentionDropout, long mntpParams,
-                          boolean gpu) {
+                          boolean gpu, Objective objective) {
 
     public PlanRequest {
         if (microBatch < 1 || globalBatch < 1 || workers < 1) {
             throw new IllegalArgumentException("micro-batch, global batch and workers must be >= 1");
+        }
+        if (objective == null) {
+            throw new IllegalArgumentException("the objective is null: SimCSE or MNTP");
         }
     }
 
@@ -33,16 +37,17 @@ public record PlanRequest(MistralConfig model, int computeBytes, int seqLen, int
      * with {@code precision: fp16}, sequences of {@code max_seq_length}, attention dropout
      * {@code simcse_dropout}; {@code microBatch} given (the config's may be "auto").
      */
-    public static PlanRequest of(TrainConfig c, MistralConfig model, int microBatch, long mntpParams, boolean gpu) {
+    public static PlanRequest of(TrainConfig c, MistralConfig model, int microBatch, long mntpParams, boolean gpu,
+                                 Objective objective) {
         int bytes = gpu && c.precision() == TrainConfig.Precision.FP16 ? 2 : 4;
         return new PlanRequest(model, bytes, c.maxSeqLength(), microBatch, c.globalBatchSize(), c.workers(),
-                c.loraR(), c.loraDropout() > 0, c.simcseDropout() > 0, mntpParams, gpu);
+                c.loraR(), c.loraDropout() > 0, c.simcseDropout() > 0, mntpParams, gpu, objective);
     }
 
     /** The same request with another micro-batch. */
     public PlanRequest withMicroBatch(int b) {
         return new PlanRequest(model, computeBytes, seqLen, b, globalBatch, workers, loraR, loraDropout,
-                attentionDropout, mntpParams, gpu);
+                attentionDropout, mntpParams, gpu, objective);
     }
 
     /** Samples per worker per step. */

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.djl.DeviceRequest;
 import org.bg2vec.format.PreparedData;
+import org.bg2vec.plan.Objective;
 import org.bg2vec.progress.ProgressRelay;
 import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.TrainConfig;
@@ -91,21 +92,23 @@ public final class TrainJob {
 
     /**
      * The pre-flight for a session still to start ({@code spark.barrier.sync.timeout} defaulted from
-     * {@code options}); throws {@link IllegalArgumentException} listing the problems.
+     * {@code options}) of a run that trains {@code objective} (its memory plan); throws
+     * {@link IllegalArgumentException} listing the problems.
      */
-    public static Checked check(String master, Map<String, String> conf, TrainConfig config, Options options) {
+    public static Checked check(String master, Map<String, String> conf, TrainConfig config, Objective objective,
+                                Options options) {
         Map<String, String> sparkConf = new HashMap<>(conf);
         sparkConf.putIfAbsent("spark.barrier.sync.timeout", options.barrierTimeout().toSeconds() + "s");
-        return new Checked(master, sparkConf, preflight(master, sparkConf, config, options));
+        return new Checked(master, sparkConf, preflight(master, sparkConf, config, objective, options));
     }
 
     /**
-     * Pre-flight checks (before Spark starts), then starts a session ({@link SparkSessions}), trains and
-     * stops it. Configuration problems throw {@link IllegalArgumentException} before any task runs.
+     * Pre-flight checks of a SimCSE run (before Spark starts), then starts a session ({@link SparkSessions}),
+     * trains and stops it. Configuration problems throw {@link IllegalArgumentException} before any task runs.
      */
     public static Result run(String master, Map<String, String> conf, TrainConfig config, Options options,
                              WorkerFunction worker) throws IOException {
-        return run(check(master, conf, config, options), options, worker);
+        return run(check(master, conf, config, Objective.SIMCSE, options), options, worker);
     }
 
     /** Starts a session for a checked config, trains and stops it. */
@@ -118,10 +121,16 @@ public final class TrainJob {
         }
     }
 
-    /** Trains in an existing session (its master and conf are checked first). */
+    /** Trains SimCSE in an existing session (its master and conf are checked first). */
     public static Result run(SparkSession spark, TrainConfig config, Options options, WorkerFunction worker)
             throws IOException {
-        TrainConfig checked = preflight(spark.sparkContext().master(), sparkConf(spark), config, options);
+        return run(spark, config, Objective.SIMCSE, options, worker);
+    }
+
+    /** Trains {@code objective} with {@code worker} in an existing session (its master and conf are checked first). */
+    public static Result run(SparkSession spark, TrainConfig config, Objective objective, Options options,
+                             WorkerFunction worker) throws IOException {
+        TrainConfig checked = preflight(spark.sparkContext().master(), sparkConf(spark), config, objective, options);
         return train(spark, checked, options, worker);
     }
 
@@ -225,7 +234,7 @@ public final class TrainJob {
      * Returns the config to train with ({@code micro_batch_size: "auto"} resolved by the memory plan).
      */
     public static TrainConfig preflight(String master, Map<String, String> conf, TrainConfig config,
-                                        Options options) {
+                                        Objective objective, Options options) {
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         Map<String, String> all = new HashMap<>();
         System.getProperties().forEach((k, v) -> {
@@ -236,7 +245,7 @@ public final class TrainJob {
         all.putAll(conf);
         boolean gpu = wantsGpu(options.device(), all);
         TrainingWorker.computeType(config.precision(), gpu);
-        TrainConfig planned = TrainPreflight.checkMemory(config, gpu, isLocal(m), new Configuration());
+        TrainConfig planned = TrainPreflight.checkMemory(objective, config, gpu, isLocal(m), new Configuration());
         TrainPreflight.check(new TrainPreflight.Setup(m, all, planned.workers(), gpu && !isLocal(m),
                 Runtime.getRuntime().availableProcessors()));
         if (config.trainData() == null) {

@@ -7,6 +7,7 @@ import org.bg2vec.plan.MemoryPlan;
 import org.bg2vec.plan.MemoryPlanner;
 import org.bg2vec.plan.PlanInputs;
 import org.bg2vec.plan.PlanReport;
+import org.bg2vec.plan.Objective;
 import org.bg2vec.plan.PlanRequest;
 import org.bg2vec.train.TrainConfig;
 import org.slf4j.Logger;
@@ -103,7 +104,8 @@ public final class TrainPreflight {
      * to train with. Without a readable {@code config.json} or a known memory size the check is skipped with a
      * warning, unless the micro-batch is "auto", which then cannot be chosen.
      */
-    public static TrainConfig checkMemory(TrainConfig config, boolean gpu, boolean local, Configuration hadoop) {
+    public static TrainConfig checkMemory(Objective objective, TrainConfig config, boolean gpu, boolean local,
+                                          Configuration hadoop) {
         boolean auto = config.autoMicroBatch();
         Long capacity = config.gpuMemoryBytes() != null ? config.gpuMemoryBytes() : gpu ? PlanInputs.detectedGpuMemory()
                 : local && PlanInputs.physicalMemory() != null ? PlanInputs.physicalMemory() / config.workers() : null;
@@ -120,7 +122,7 @@ public final class TrainPreflight {
             return skip(config, auto, "set gpu_memory (e.g. \"40GiB\") to check the plan before a GPU is held");
         }
         long mntp = PlanInputs.mntpParameters(config, model, hadoop, why -> LOG.warn("memory plan: {}", why));
-        PlanRequest base = PlanRequest.of(config, model, 1, mntp, gpu);
+        PlanRequest base = PlanRequest.of(config, model, 1, mntp, gpu, objective);
         boolean recompute = config.gradientCheckpointing();
         if (auto) {
             int b = MemoryPlanner.autoMicroBatch(base, recompute, capacity);

@@ -13,6 +13,7 @@ import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.MistralEncoder;
 import org.bg2vec.plan.MemoryPlan;
 import org.bg2vec.plan.MemoryPlanner;
+import org.bg2vec.plan.Objective;
 import org.bg2vec.plan.PlanRequest;
 import org.bg2vec.train.AdamW;
 import org.bg2vec.train.GradCacheStep;
@@ -73,7 +74,7 @@ public final class MemoryBenchmark {
         MistralConfig config = MistralConfig.load(model.resolve("config.json"));
         LoraConfig mntp = LoraConfig.load(adapter);
         PlanRequest request = new PlanRequest(config, fp16 ? 2 : 4, length, micro, micro, 1, 16, true, true,
-                MemoryPlanner.loraParameters(config, mntp.r()), gpu);
+                MemoryPlanner.loraParameters(config, mntp.r()), gpu, Objective.SIMCSE);
         MemoryPlan plan = MemoryPlanner.plan(request, recompute);
 
         DjlRuntime.engine();

@@ -57,6 +57,20 @@ class PlanCommandTest {
     }
 
     @Test
+    void anMntpConfigIsPlannedAsMntp() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, run(out, new StringWriter(), "plan", "--config", "conf/bg2vec-mntp.json", "--model-config",
+                BGGPT + "/config.json", "--gpu-memory", "22.5GiB"));
+        String s = out.toString();
+        assertTrue(s.contains("objective: MNTP (lm_head trained, mlm_probability 0.8)"), s);
+        assertTrue(s.contains("MNTP lm_head, trained: fp32 values + gradients") && !s.contains("GradCache"), s);
+        out = new StringWriter();
+        assertEquals(0, run(out, new StringWriter(), "plan", "--config", "conf/bg2vec-mntp.json", "--model-config",
+                BGGPT + "/config.json", "--objective", "simcse"));
+        assertTrue(out.toString().contains("objective: SimCSE (GradCache)"), out.toString());
+    }
+
+    @Test
     void badOptionsAreReported() {
         StringWriter err = new StringWriter();
         assertEquals(1, run(new StringWriter(), err, "plan", "--config", "conf/bg2vec-simcse.json", "--model-config",

@@ -20,7 +20,7 @@ class MemoryPlannerTest {
     static final MistralConfig TINYLLAMA = shape(32000, 2048, 5632, 22, 32, 4);
 
     private static PlanRequest request(MistralConfig m, int bytes, int micro) {
-        return new PlanRequest(m, bytes, 128, micro, 128, 1, 16, true, true, 0, true);
+        return new PlanRequest(m, bytes, 128, micro, 128, 1, 16, true, true, 0, true, Objective.SIMCSE);
     }
 
     @Test
@@ -75,7 +75,7 @@ class MemoryPlannerTest {
 
     @Test
     void autoPicksTheLargestDivisorOfTheSliceThatFits() {
-        PlanRequest r = new PlanRequest(MISTRAL_7B, 2, 128, 1, 96, 2, 16, true, true, 0, true); // slice 48
+        PlanRequest r = new PlanRequest(MISTRAL_7B, 2, 128, 1, 96, 2, 16, true, true, 0, true, Objective.SIMCSE); // slice 48
         long capacity = MemoryPlanner.plan(r.withMicroBatch(7), false).peak(); // 7 fits exactly, 8 does not
         assertEquals(7, MemoryPlanner.largestFitting(r, false, capacity));
         assertEquals(6, MemoryPlanner.autoMicroBatch(r, false, capacity), "6 is the largest divisor of 48 <= 7");
@@ -86,8 +86,8 @@ class MemoryPlannerTest {
 
     @Test
     void nclAndTheCudaReserveOnlyOnGpusAndTheLoadPeakCountsTheAdapter() {
-        PlanRequest gpu = new PlanRequest(MISTRAL_7B, 2, 128, 8, 128, 4, 16, true, true, 41_943_040L, true);
-        PlanRequest cpu = new PlanRequest(MISTRAL_7B, 4, 128, 8, 128, 4, 16, true, true, 41_943_040L, false);
+        PlanRequest gpu = new PlanRequest(MISTRAL_7B, 2, 128, 8, 128, 4, 16, true, true, 41_943_040L, true, Objective.SIMCSE);
+        PlanRequest cpu = new PlanRequest(MISTRAL_7B, 4, 128, 8, 128, 4, 16, true, true, 41_943_040L, false, Objective.SIMCSE);
         MemoryPlan g = MemoryPlanner.plan(gpu, true);
         MemoryPlan c = MemoryPlanner.plan(cpu, true);
         assertTrue(g.device().stream().anyMatch(i -> i.name().startsWith("NCCL")));
@@ -96,5 +96,34 @@ class MemoryPlannerTest {
         long weights = MemoryPlanner.baseParameters(MISTRAL_7B) * 2;
         assertTrue(g.beforeTraining() >= weights + 4 * 41_943_040L, "the adapter is merged in float32");
         assertEquals(g.total(), g.device().stream().mapToLong(MemoryPlan.Item::bytes).sum());
+    }
+
+    @Test
+    void mntpKeepsTheLmHeadAndTheLogitsOfItsLabelledPositionsInsteadOfGradCache() throws Exception {
+        MistralConfig bggpt = MistralConfig.load(Path.of("conf/models/bggpt-7b/config.json"));
+        PlanRequest simcse = new PlanRequest(bggpt, 2, 512, 8, 32, 4, 16, true, false, 0, true, Objective.SIMCSE);
+        PlanRequest trained = new PlanRequest(bggpt, 2, 512, 8, 32, 4, 16, true, false, 0, true,
+                Objective.mntp(true, 0.8));
+        PlanRequest frozen = new PlanRequest(bggpt, 2, 512, 8, 32, 4, 16, true, false, 0, true,
+                Objective.mntp(false, 0.8));
+        long head = 38000L * 4096 * 4; // lm_head [vocab, hidden] in float32
+        long positions = 3271; // ceil(8 samples x 511 predicted positions x 0.8)
+        long logits = 3L * positions * 38000 * 4;
+        long gradCache = 32L * 32 * 4096 + 24L * 32 * 32;
+        for (boolean recompute : new boolean[]{false, true}) {
+            MemoryPlan s = MemoryPlanner.plan(simcse, recompute);
+            MemoryPlan t = MemoryPlanner.plan(trained, recompute);
+            MemoryPlan f = MemoryPlanner.plan(frozen, recompute);
+            // the NCCL scratch holds the flat gradient, which includes the trained head
+            long scratch = 4 * (MemoryPlanner.loraParameters(bggpt, 16) + 38000L * 4096)
+                    - Math.max(4 * MemoryPlanner.loraParameters(bggpt, 16), 4L * (8 + 32) * 4096);
+            assertEquals(s.total() - gradCache + 2 * head + logits + scratch, t.total(), "trained head");
+            assertEquals(s.total() - gradCache + head + logits, f.total(), "frozen head");
+            long hostS = s.host().stream().mapToLong(MemoryPlan.Item::bytes).sum();
+            assertEquals(hostS, f.host().stream().mapToLong(MemoryPlan.Item::bytes).sum(), "a frozen head is not optimised");
+            assertEquals(hostS + 28L * 38000 * 4096, t.host().stream().mapToLong(MemoryPlan.Item::bytes).sum(),
+                    "AdamW state and gradient copies of the trained head");
+        }
+        assertEquals(positions, MemoryPlanner.labelledPositions(trained));
     }
 }

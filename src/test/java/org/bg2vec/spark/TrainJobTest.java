@@ -4,6 +4,7 @@ import org.bg2vec.djl.DeviceRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
+import org.bg2vec.plan.Objective;
 import org.bg2vec.train.PermanentFailureException;
 import org.bg2vec.train.SimCseTrainer;
 import org.bg2vec.train.ToyTraining;
@@ -164,7 +165,7 @@ class TrainJobTest {
         assertTrue(e.getMessage().contains("local[1] has 1 task slot(s) but 2 barrier worker(s)"), e.getMessage());
 
         e = assertThrows(IllegalArgumentException.class, () -> TrainJob.preflight("local[2]",
-                Map.of("spark.dynamicAllocation.enabled", "true"), c, OPTIONS));
+                Map.of("spark.dynamicAllocation.enabled", "true"), c, Objective.SIMCSE, OPTIONS));
         assertTrue(e.getMessage().contains("spark.dynamicAllocation.enabled=true"), e.getMessage());
 
         TrainConfig noData = ToyTraining.config(tmp.resolve("out"), tmp.resolve("missing"), "");
