@@ -33,6 +33,11 @@ public record Objective(boolean mntp, boolean trainLmHead, double labelFraction)
         return new Objective(true, trainLmHead, mlmProbability);
     }
 
+    /** The bg2vec command that trains it, as the driver log and the Spark UI name the stage. */
+    public String command() {
+        return mntp ? "mntp" : "train";
+    }
+
     /** How the plan's header names it. */
     public String describe() {
         return mntp ? String.format(Locale.ROOT, "MNTP (lm_head %s, mlm_probability %s)",

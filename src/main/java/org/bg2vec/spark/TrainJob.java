@@ -84,7 +84,7 @@ public final class TrainJob {
      * A training config that passed the pre-flight for a Spark master and conf ({@link #check}): the
      * session {@link #run(Checked, Options, WorkerFunction)} starts from it is not checked again.
      */
-    public record Checked(String master, Map<String, String> sparkConf, TrainConfig config) {
+    public record Checked(String master, Map<String, String> sparkConf, TrainConfig config, Objective objective) {
         public Checked {
             sparkConf = Map.copyOf(sparkConf);
         }
@@ -99,7 +99,7 @@ public final class TrainJob {
                                 Options options) {
         Map<String, String> sparkConf = new HashMap<>(conf);
         sparkConf.putIfAbsent("spark.barrier.sync.timeout", options.barrierTimeout().toSeconds() + "s");
-        return new Checked(master, sparkConf, preflight(master, sparkConf, config, objective, options));
+        return new Checked(master, sparkConf, preflight(master, sparkConf, config, objective, options), objective);
     }
 
     /**
@@ -113,9 +113,10 @@ public final class TrainJob {
 
     /** Starts a session for a checked config, trains and stops it. */
     public static Result run(Checked checked, Options options, WorkerFunction worker) throws IOException {
-        SparkSession spark = SparkSessions.getOrCreate(checked.master(), "bg2vec train", checked.sparkConf());
+        SparkSession spark = SparkSessions.getOrCreate(checked.master(), "bg2vec " + checked.objective().command(),
+                checked.sparkConf());
         try {
-            return train(spark, checked.config(), options, worker);
+            return train(spark, checked.config(), checked.objective(), options, worker);
         } finally {
             spark.stop();
         }
@@ -131,7 +132,7 @@ public final class TrainJob {
     public static Result run(SparkSession spark, TrainConfig config, Objective objective, Options options,
                              WorkerFunction worker) throws IOException {
         TrainConfig checked = preflight(spark.sparkContext().master(), sparkConf(spark), config, objective, options);
-        return train(spark, checked, options, worker);
+        return train(spark, checked, objective, options, worker);
     }
 
     private static Map<String, String> sparkConf(SparkSession spark) {
@@ -142,15 +143,16 @@ public final class TrainJob {
         return conf;
     }
 
-    private static Result train(SparkSession spark, TrainConfig config, Options options, WorkerFunction worker)
-            throws IOException {
+    private static Result train(SparkSession spark, TrainConfig config, Objective objective, Options options,
+                                WorkerFunction worker) throws IOException {
+        String stage = objective.command();
         String master = spark.sparkContext().master();
         Map<String, String> conf = sparkConf(spark);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkTrainingData(config, hadoop);
         config = TrainingWorker.withQualifiedModelPaths(config, hadoop); // resolved here, before any task starts
         DeviceRequest.Resolved device = options.device().resolve(conf);
-        LOG.info("bg2vec device: train workers run on {} ({})", device.gpu() ? "GPUs" : "the CPU", device.reason());
+        LOG.info("bg2vec device: {} workers run on {} ({})", stage, device.gpu() ? "GPUs" : "the CPU", device.reason());
         boolean gpu = device.gpu();
         boolean local = isLocal(master);
         int workers = config.workers();
@@ -166,15 +168,15 @@ public final class TrainJob {
             JavaRDD<Integer> ranks = jsc.parallelize(IntStream.range(0, workers).boxed().toList(), workers);
             for (int attempt = 1; ; attempt++) {
                 TrainConfig attemptConfig = attempt == 1 ? config : retryConfig(config, checkpoints, before);
-                LOG.info("train attempt {} of {}: {} worker(s) on {} ({}), resume {}", attempt, config.maxAttempts(),
-                        workers, gpu ? "GPU" : "CPU", master, attemptConfig.resume());
+                LOG.info("{} attempt {} of {}: {} worker(s) on {} ({}), resume {}", stage, attempt,
+                        config.maxAttempts(), workers, gpu ? "GPU" : "CPU", master, attemptConfig.resume());
                 TrainTask.Settings settings = new TrainTask.Settings(attemptConfig.raw().toString(),
                         new HadoopConf(hadoop), gpu, local, options.connectTimeout(), options.operationTimeout(),
                         driverHost, relay.port(), token, attempt);
-                String group = "bg2vec-train-" + attempt;
+                String group = "bg2vec-" + stage + "-" + attempt;
                 AttemptFailures failed = new AttemptFailures(group);
                 spark.sparkContext().addSparkListener(failed);
-                jsc.setJobGroup(group, "bg2vec train attempt " + attempt, false);
+                jsc.setJobGroup(group, "bg2vec " + stage + " attempt " + attempt, false);
                 try {
                     List<WorkerSummary> out = new ArrayList<>(Barrier.mapPartitions(ranks,
                             new TrainTask(settings, worker), WorkerSummary.class).collect());
@@ -184,10 +186,10 @@ public final class TrainJob {
                     Throwable permanent = permanentCause(failed, workers);
                     String cause = permanent != null ? firstLines(permanent.toString()) : failureCause(e);
                     failures.add(cause);
-                    LOG.error("train attempt {} of {} failed: {}", attempt, config.maxAttempts(), cause);
+                    LOG.error("{} attempt {} of {} failed: {}", stage, attempt, config.maxAttempts(), cause);
                     if (permanent != null) {
-                        LOG.error("train attempt {} failed on a configuration, model or data problem that another"
-                                + " attempt would repeat: not retrying", attempt);
+                        LOG.error("{} attempt {} failed on a configuration, model or data problem that another"
+                                + " attempt would repeat: not retrying", stage, attempt);
                     }
                     if (attempt >= config.maxAttempts() || permanent != null) {
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s)"
