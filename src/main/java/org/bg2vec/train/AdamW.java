@@ -2,6 +2,7 @@ package org.bg2vec.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.Autograd;
@@ -20,6 +21,9 @@ import org.bg2vec.djl.Autograd;
  * for about 0.6% of inputs.
  */
 public final class AdamW implements AutoCloseable {
+
+    /** Values updated at a time: bounds the temporaries (about 32 bytes per value of a chunk, 32 MiB). */
+    static final int CHUNK = 1 << 20;
 
     private final float beta1;
     private final float beta2;
@@ -54,27 +58,48 @@ public final class AdamW implements AutoCloseable {
         float stepSize = (float) (lr / bc1);
         float invBc2Sqrt = (float) (1.0 / bc2Sqrt);
         try (Autograd.Scope off = Autograd.gradMode(false); NDManager tmp = state.newSubManager()) {
-            NDArray t = grads.sub(m);
-            t.attach(tmp);
-            m.addi(t.muli(scalar(tmp, 1f - beta1)));
-            NDArray g2 = grads.mul(scalar(tmp, 1f - beta2));
-            g2.attach(tmp);
-            v.muli(scalar(tmp, beta2)).addi(g2.muli(grads));
-            NDArray v64 = v.toType(DataType.FLOAT64, true);
-            v64.attach(tmp);
-            NDArray root64 = v64.sqrt();
-            root64.attach(tmp);
-            NDArray denom = root64.toType(DataType.FLOAT32, true);
-            denom.attach(tmp);
-            denom.muli(scalar(tmp, invBc2Sqrt)).addi(scalar(tmp, eps));
-            NDArray update = m.div(denom);
-            update.attach(tmp);
-            update.muli(scalar(tmp, stepSize));
-            if (weightDecay != 0f) {
-                params.muli(scalar(tmp, decay));
+            Coefficients c = new Coefficients(scalar(tmp, 1f - beta1), scalar(tmp, 1f - beta2), scalar(tmp, beta2),
+                    scalar(tmp, invBc2Sqrt), scalar(tmp, eps), scalar(tmp, stepSize),
+                    weightDecay == 0f ? null : scalar(tmp, decay));
+            for (long from = 0; from < m.size(); from += CHUNK) {
+                NDIndex range = new NDIndex("{}:{}", from, Math.min(from + CHUNK, m.size()));
+                try (NDManager chunk = tmp.newSubManager()) {
+                    NDArray[] views = {params.get(range), grads.get(range), m.get(range), v.get(range)};
+                    for (NDArray view : views) {
+                        view.attach(chunk);
+                    }
+                    update(views[0], views[1], views[2], views[3], c, chunk);
+                }
             }
-            params.subi(update);
         }
+    }
+
+    /** The update's float32 scalars, made once per step on the state's device (decay null without weight decay). */
+    private record Coefficients(NDArray oneMinusB1, NDArray oneMinusB2, NDArray beta2, NDArray invBc2Sqrt, NDArray eps,
+                                NDArray stepSize, NDArray decay) {
+    }
+
+    /** The update of one chunk: {@code p, mm, vv} are views written in place; temporaries belong to {@code tmp}. */
+    private static void update(NDArray p, NDArray g, NDArray mm, NDArray vv, Coefficients c, NDManager tmp) {
+        try (NDArray t = g.sub(mm)) {
+            mm.addi(t.muli(c.oneMinusB1()));
+        }
+        try (NDArray g2 = g.mul(c.oneMinusB2())) {
+            vv.muli(c.beta2()).addi(g2.muli(g));
+        }
+        NDArray denom;
+        try (NDArray v64 = vv.toType(DataType.FLOAT64, true); NDArray root64 = v64.sqrt()) {
+            denom = root64.toType(DataType.FLOAT32, true);
+        }
+        denom.attach(tmp);
+        denom.muli(c.invBc2Sqrt()).addi(c.eps());
+        NDArray update = mm.div(denom);
+        update.attach(tmp);
+        update.muli(c.stepSize());
+        if (c.decay() != null) {
+            p.muli(c.decay());
+        }
+        p.subi(update);
     }
 
     public long step() {

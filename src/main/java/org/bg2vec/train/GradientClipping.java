@@ -12,9 +12,9 @@ import org.bg2vec.djl.Autograd;
  * every gradient is multiplied by the float32 {@code maxNorm / (norm + 1e-6)}.
  *
  * <p>The sum of squares is accumulated in float64 on the gradient's device, row by row: the vector is cut into rows
- * of {@value #ROW} values, each row is summed by torch on one thread (a vector of 2^15 values or more makes two
- * rows or more, which torch splits between threads by whole rows; a shorter one is summed on one thread), so the
- * result does not depend on the number of threads; the row sums come to the host (8 bytes per {@value #ROW} values) where they are added in
+ * of {@value #ROW} values (fewer than torch's parallel grain of 32768, so torch sums each row on one thread and the
+ * result does not depend on the number of threads), converted to float64 {@value #ROWS_AT_ONCE} rows at a time (to
+ * bound the temporary), and the row sums come to the host (8 bytes per {@value #ROW} values) where they are added in
  * order. A float32 value squared and summed in float64 cannot overflow (at most 2^31 · 2^256), so the sum is finite
  * exactly when every gradient is: it is the finite check too. The order differs from a sequential loop's, so the
  * norm agrees with one to about 1e-15 relative (tested), not bit for bit.
@@ -23,6 +23,8 @@ public final class GradientClipping {
 
     /** Values per row of the norm's reduction. */
     static final int ROW = 1 << 14;
+    /** Rows converted to float64 at a time (8 MiB). */
+    static final int ROWS_AT_ONCE = 64;
 
     private GradientClipping() {
     }
@@ -30,24 +32,31 @@ public final class GradientClipping {
     /** The sum of the squares of {@code flat} (float32, one axis) in float64; NaN or infinite iff a value is. */
     public static double sumOfSquares(NDArray flat) {
         long n = flat.size();
-        long rows = n / ROW;
+        long body = n / ROW * ROW;
         double sum = 0;
-        try (Autograd.Scope off = Autograd.gradMode(false); NDManager tmp = flat.getManager().newSubManager()) {
-            if (rows > 0) {
-                NDArray body = flat.get(new NDIndex("0:{}", rows * ROW)).reshape(rows, ROW);
-                body.attach(tmp);
-                NDArray rowSums = squares(body, tmp).sum(new int[]{1});
-                rowSums.attach(tmp);
-                for (double s : rowSums.toDoubleArray()) {
-                    sum += s;
-                }
+        try (Autograd.Scope off = Autograd.gradMode(false)) {
+            for (long from = 0; from < body; from += (long) ROWS_AT_ONCE * ROW) {
+                sum += sumOfRows(flat, from, Math.min(from + (long) ROWS_AT_ONCE * ROW, body));
             }
-            if (rows * ROW < n) {
-                NDArray tail = flat.get(new NDIndex("{}:", rows * ROW));
-                tail.attach(tmp);
-                NDArray s = squares(tail, tmp).sum();
-                s.attach(tmp);
-                sum += s.getDouble();
+            if (body < n) {
+                sum += sumOfRows(flat, body, n);
+            }
+        }
+        return sum;
+    }
+
+    /** The float64 sum of squares of {@code flat[from:to]}: rows of {@value #ROW} (or one shorter row) in order. */
+    private static double sumOfRows(NDArray flat, long from, long to) {
+        double sum = 0;
+        try (NDManager block = flat.getManager().newSubManager()) {
+            NDArray rows = flat.get(new NDIndex("{}:{}", from, to));
+            rows.attach(block);
+            NDArray d = rows.reshape(-1, Math.min(ROW, to - from)).toType(DataType.FLOAT64, true);
+            d.attach(block);
+            NDArray sums = d.muli(d).sum(new int[]{1});
+            sums.attach(block);
+            for (double s : sums.toDoubleArray()) {
+                sum += s;
             }
         }
         return sum;
@@ -71,11 +80,5 @@ public final class GradientClipping {
         try (Autograd.Scope off = Autograd.gradMode(false); NDArray f = AdamW.scalar(values.getManager(), factor)) {
             values.muli(f);
         }
-    }
-
-    private static NDArray squares(NDArray x, NDManager tmp) {
-        NDArray d = x.toType(DataType.FLOAT64, true);
-        d.attach(tmp);
-        return d.muli(d);
     }
 }

@@ -71,9 +71,9 @@ class TensorOptimizerEquivalenceTest {
         LinearSchedule schedule = new LinearSchedule(2e-3, 2, 40);
         SplittableRandom random = new SplittableRandom(5);
         try (NDManager m = DjlRuntime.newManager()) {
-            // three parameters, 40,000+ values in all: several rows of the norm's reduction plus a tail
+            // three parameters, 1,089,617 values in all: two chunks of AdamW, several blocks of the norm's rows and a tail
             List<NamedParameter> named = new ArrayList<>();
-            int[][] shapes = {{64, 33}, {17}, {320, 125}};
+            int[][] shapes = {{64, 33}, {17}, {1024, 1062}};
             for (int p = 0; p < shapes.length; p++) {
                 Shape shape = new Shape(java.util.Arrays.stream(shapes[p]).asLongStream().toArray());
                 named.add(new NamedParameter("p" + p, Tensors.owned(m, gaussian(random, (int) shape.size(), 0.02),
