@@ -52,15 +52,11 @@ public final class AdamW implements AutoCloseable {
                     + params.size() + " and grads " + grads.size());
         }
         step++;
-        float decay = (float) (1.0 - lr * weightDecay);
-        double bc1 = 1.0 - Math.pow(beta1, step);
-        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, step));
-        float stepSize = (float) (lr / bc1);
-        float invBc2Sqrt = (float) (1.0 / bc2Sqrt);
+        StepScalars k = StepScalars.of(beta1, beta2, weightDecay, step, lr);
         try (Autograd.Scope off = Autograd.gradMode(false); NDManager tmp = state.newSubManager()) {
             Coefficients c = new Coefficients(scalar(tmp, 1f - beta1), scalar(tmp, 1f - beta2), scalar(tmp, beta2),
-                    scalar(tmp, invBc2Sqrt), scalar(tmp, eps), scalar(tmp, stepSize),
-                    weightDecay == 0f ? null : scalar(tmp, decay));
+                    scalar(tmp, k.invBc2Sqrt()), scalar(tmp, eps), scalar(tmp, k.stepSize()),
+                    weightDecay == 0f ? null : scalar(tmp, k.decay()));
             for (long from = 0; from < m.size(); from += CHUNK) {
                 NDIndex range = new NDIndex("{}:{}", from, Math.min(from + CHUNK, m.size()));
                 try (NDManager chunk = tmp.newSubManager()) {
@@ -74,7 +70,19 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** The update's float32 scalars, made once per step on the state's device (decay null without weight decay). */
+    /**
+     * The per-step float32 factors of torch's rule at optimizer step {@code step} (1-based): the decoupled weight
+     * decay {@code 1 - lr·wd}, the step size {@code lr / (1 - β1^t)} and {@code 1 / sqrt(1 - β2^t)}.
+     */
+    public record StepScalars(float decay, float stepSize, float invBc2Sqrt) {
+        public static StepScalars of(float beta1, float beta2, float weightDecay, long step, double lr) {
+            double bc1 = 1.0 - Math.pow(beta1, step);
+            double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, step));
+            return new StepScalars((float) (1.0 - lr * weightDecay), (float) (lr / bc1), (float) (1.0 / bc2Sqrt));
+        }
+    }
+
+    /** The update's float32 scalars as tensors, made once per step on the state's device (decay null without weight decay). */
     private record Coefficients(NDArray oneMinusB1, NDArray oneMinusB2, NDArray beta2, NDArray invBc2Sqrt, NDArray eps,
                                 NDArray stepSize, NDArray decay) {
     }

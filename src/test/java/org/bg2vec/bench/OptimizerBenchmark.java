@@ -59,59 +59,75 @@ public final class OptimizerBenchmark {
                     "AdamW", "write-back", "total");
             row("host", host);
             row("tensor", tensor);
-            System.out.printf(Locale.ROOT, "optimizer step, %,d values: host %.0f ms, tensor %.0f ms: tensor %.2fx"
-                    + " faster%n", n, host[4] * 1e3, tensor[4] * 1e3, host[4] / tensor[4]);
+            System.out.printf(Locale.ROOT, "optimizer step, %,d values: host %.0f ms, tensor %.0f ms: host / tensor = %.2fx"
+                    + "%n", n, host[4] * 1e3, tensor[4] * 1e3, host[4] / tensor[4]);
         }
         transfers(n);
     }
 
-    /** Median seconds of the former host update: copy out, finite check + clip, AdamW, write-back, total. */
-    private static double[] host(TrainableVector params, NDManager m, float[] gradient, int steps) {
-        float[] master = params.values();
-        HostAdamW adam = new HostAdamW(master.length, 0.9, 0.999, 1e-8, 0.01);
+    /** One timed step: fills {@code marks} with the nanoTime before and after each of the four phases. */
+    private interface TimedStep {
+        void run(long[] marks);
+    }
+
+    /** Median seconds of each phase (copy out, finite check + clip, AdamW, write-back) and of the total. */
+    private static double[] measure(int steps, TimedStep step) {
         double[][] t = new double[5][steps];
-        try (NDArray g = Tensors.owned(m, gradient, new Shape(gradient.length))) {
-            for (int s = -1; s < steps; s++) {
-                long t0 = System.nanoTime();
-                float[] grads = g.toFloatArray();
-                long t1 = System.nanoTime();
-                if (HostGradientClipping.allFinite(grads)) {
-                    HostGradientClipping.clip(grads, 1.0);
-                }
-                long t2 = System.nanoTime();
-                adam.update(master, grads, 1e-5);
-                long t3 = System.nanoTime();
-                params.setValues(master);
-                long t4 = System.nanoTime();
-                record(t, s, t0, t1, t2, t3, t4);
+        long[] marks = new long[5];
+        for (int s = -1; s < steps; s++) {
+            step.run(marks);
+            for (int p = 0; p < 4 && s >= 0; p++) {
+                t[p][s] = (marks[p + 1] - marks[p]) / 1e9;
+            }
+            if (s >= 0) {
+                t[4][s] = (marks[4] - marks[0]) / 1e9;
             }
         }
         return medians(t);
     }
 
-    /** Median seconds of the tensor update (no copy out): the same phases. */
+    /** The former host update: the gradient copied into a Java array, loops over arrays, the write-back. */
+    private static double[] host(TrainableVector params, NDManager m, float[] gradient, int steps) {
+        float[] master = params.values();
+        HostAdamW adam = new HostAdamW(master.length, 0.9, 0.999, 1e-8, 0.01);
+        try (NDArray g = Tensors.owned(m, gradient, new Shape(gradient.length))) {
+            return measure(steps, marks -> {
+                marks[0] = System.nanoTime();
+                float[] grads = g.toFloatArray();
+                marks[1] = System.nanoTime();
+                if (HostGradientClipping.allFinite(grads)) {
+                    HostGradientClipping.clip(grads, 1.0);
+                }
+                marks[2] = System.nanoTime();
+                adam.update(master, grads, 1e-5);
+                marks[3] = System.nanoTime();
+                params.setValues(master);
+                marks[4] = System.nanoTime();
+            });
+        }
+    }
+
+    /** The tensor update (no copy out; a fresh copy of the gradient per step, untimed, since clipping scales it). */
     private static double[] tensor(TrainableVector params, NDManager m, float[] gradient, int steps) {
-        double[][] t = new double[5][steps];
         try (NDManager state = m.newSubManager(); AdamW adam = new AdamW(state, params.size(), 0.9, 0.999, 1e-8, 0.01);
              NDArray pristine = Tensors.owned(m, gradient, new Shape(gradient.length))) {
             NDArray master = params.valuesTensor(state);
-            for (int s = -1; s < steps; s++) {
+            return measure(steps, marks -> {
                 try (NDArray grads = pristine.duplicate()) {
-                    long t1 = System.nanoTime();
+                    marks[0] = System.nanoTime();
+                    marks[1] = marks[0];
                     double sumOfSquares = GradientClipping.sumOfSquares(grads);
                     if (Double.isFinite(sumOfSquares)) {
                         GradientClipping.clip(grads, Math.sqrt(sumOfSquares), 1.0);
                     }
-                    long t2 = System.nanoTime();
+                    marks[2] = System.nanoTime();
                     adam.update(master, grads, 1e-5);
-                    long t3 = System.nanoTime();
+                    marks[3] = System.nanoTime();
                     params.setValues(master);
-                    long t4 = System.nanoTime();
-                    record(t, s, t1, t1, t2, t3, t4);
+                    marks[4] = System.nanoTime();
                 }
-            }
+            });
         }
-        return medians(t);
     }
 
     /** Bytes between host and device per step on a GPU, counted from the two data paths' code. */
@@ -143,17 +159,6 @@ public final class OptimizerBenchmark {
             out[i] = (float) random.nextDouble(-scale, scale);
         }
         return out;
-    }
-
-    private static void record(double[][] t, int step, long t0, long t1, long t2, long t3, long t4) {
-        if (step < 0) {
-            return;
-        }
-        long[] marks = {t0, t1, t2, t3, t4};
-        for (int p = 0; p < 4; p++) {
-            t[p][step] = (marks[p + 1] - marks[p]) / 1e9;
-        }
-        t[4][step] = (t4 - t0) / 1e9;
     }
 
     private static double[] medians(double[][] t) {

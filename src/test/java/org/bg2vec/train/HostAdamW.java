@@ -31,11 +31,10 @@ public final class HostAdamW {
                     + params.length + " and grads " + grads.length);
         }
         step++;
-        float decay = (float) (1.0 - lr * weightDecay);
-        double bc1 = 1.0 - Math.pow(beta1, step);
-        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, step));
-        float stepSize = (float) (lr / bc1);
-        float invBc2Sqrt = (float) (1.0 / bc2Sqrt);
+        AdamW.StepScalars k = AdamW.StepScalars.of(beta1, beta2, weightDecay, step, lr);
+        float decay = k.decay();
+        float stepSize = k.stepSize();
+        float invBc2Sqrt = k.invBc2Sqrt();
         float oneMinusB1 = 1f - beta1;
         float oneMinusB2 = 1f - beta2;
         for (int i = 0; i < params.length; i++) {
