@@ -51,7 +51,8 @@ collective|org.bg2vec.collective.CollectiveBenchmark|2 16|2 256|^\| [0-9]+ MB
 forward|org.bg2vec.bench.ForwardBenchmark|tiny 8 64 2 2|small 32 128 3 5|^(best|ratio)
 training|org.bg2vec.bench.TrainingBenchmark|small 128 3 {BENCHCONF}/train-step.json|small 128 6 {BENCHCONF}/train-step.json|(median step|speed-up|^\| )
 training-7b-width|org.bg2vec.bench.TrainingBenchmark|mistral-7b 64 2 {BENCHCONF}/train-step-7b-width.json 2 38000|mistral-7b 128 3 {BENCHCONF}/train-step-7b-width.json 2 38000|(median step|speed-up|^\| )
-train-step|org.bg2vec.train.TrainStepBenchmark|32 64 64 2|128 256 256 5|(x plain|host update|optimizer update)
+train-step|org.bg2vec.train.TrainStepBenchmark|32 64 64 2|128 256 256 5|(x plain|optimizer update)
+optimizer|org.bg2vec.bench.OptimizerBenchmark|41943040 3|41943040 5|(optimizer step|host path|tensor path)
 eval-metrics|org.bg2vec.eval.EvalMetricsBenchmark|500 512|2000 4096|^n=
 train-job|org.bg2vec.spark.TrainJobBenchmark|4 8 4 32|8 16 4 64|W=
 EOF

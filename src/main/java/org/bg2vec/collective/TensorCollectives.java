@@ -1,5 +1,6 @@
 package org.bg2vec.collective;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,32 +16,62 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collectives on DJL float32 tensors.
- *
- * <p>CPU tensors that are dense and contiguous are reduced <em>in place</em> through a direct view of
- * their memory (zero copy: {@link PyTorchTensors#hostView}); others are copied out and written back.
- * GPU tensors need a {@link DeviceCollective} (NCCL) and are handed over by device address.
+ * Collectives on DJL float32 tensors; {@link #route} decides how a tensor travels, in one place:
+ * <ul>
+ * <li>{@link Route#DEVICE}: a GPU tensor with a {@link DeviceCollective} (NCCL, also inside a {@link TimedCollective})
+ *     is handed over by device address and reduced in device memory (no host copy);</li>
+ * <li>{@link Route#HOST}: a CPU tensor that is dense and contiguous is reduced <em>in place</em> through a direct
+ *     view of its memory (zero copy: {@link PyTorchTensors#hostView}); others are copied out and written back;</li>
+ * <li>{@link Route#HOST_STAGED}: a GPU tensor with a collective that works on host memory (the TCP ring) is copied
+ *     to the host, reduced there and copied back: correct but two copies of the tensor per call, so GPU workers
+ *     should use NCCL;</li>
+ * <li>{@link Route#NONE}: one rank, nothing to exchange.</li>
+ * </ul>
  */
 public final class TensorCollectives {
 
     private TensorCollectives() {
     }
 
+    /** How a tensor travels through a collective (see the class comment). */
+    public enum Route { NONE, HOST, DEVICE, HOST_STAGED }
+
+    /** The route of a tensor on {@code device} through {@code collective}. */
+    public static Route route(Collective collective, Device device) {
+        if (collective.size() == 1) {
+            return Route.NONE;
+        }
+        if (!device.isGpu()) {
+            return Route.HOST;
+        }
+        return deviceCollective(collective) != null ? Route.DEVICE : Route.HOST_STAGED;
+    }
+
     /** In-place element-wise SUM of {@code flat} (float32, same shape on every rank) over all ranks. */
     public static void allReduceSum(Collective collective, NDArray flat) {
         requireFloat32(flat, "allReduceSum");
-        if (flat.getDevice().isGpu()) {
-            device(collective, flat).allReduceSumDevice(PyTorchTensors.dataBuffer(flat));
-            return;
+        switch (route(collective, flat.getDevice())) {
+            case NONE -> {
+            }
+            case DEVICE -> timed(collective, () ->
+                    deviceCollective(collective).allReduceSumDevice(PyTorchTensors.dataBuffer(flat)));
+            case HOST_STAGED -> {
+                try (NDArray host = flat.toDevice(Device.cpu(), true)) {
+                    allReduceSum(collective, host);
+                    flat.set(new NDIndex("..."), host);
+                }
+            }
+            case HOST -> {
+                ByteBuffer view = PyTorchTensors.hostView(flat);
+                if (view != null) {
+                    collective.allReduceSum(view.asFloatBuffer());
+                    return;
+                }
+                FloatBuffer copy = floatsOf(flat);
+                collective.allReduceSum(copy);
+                flat.set(copy.rewind());
+            }
         }
-        ByteBuffer view = PyTorchTensors.hostView(flat);
-        if (view != null) {
-            collective.allReduceSum(view.asFloatBuffer());
-            return;
-        }
-        FloatBuffer copy = floatsOf(flat);
-        collective.allReduceSum(copy);
-        flat.set(copy.rewind());
     }
 
     /**
@@ -55,22 +86,42 @@ public final class TensorCollectives {
         }
         long[] dims = shape.getShape().clone();
         dims[0] *= collective.size();
-        NDArray out = manager.zeros(new Shape(dims), DataType.FLOAT32, block.getDevice());
-        if (block.getDevice().isGpu()) {
-            device(collective, block).allGatherDevice(PyTorchTensors.dataBuffer(block), PyTorchTensors.dataBuffer(out));
-            return out;
+        switch (route(collective, block.getDevice())) {
+            case NONE -> {
+                NDArray out = block.duplicate();
+                out.attach(manager);
+                return out;
+            }
+            case DEVICE -> {
+                NDArray out = manager.zeros(new Shape(dims), DataType.FLOAT32, block.getDevice());
+                timed(collective, () -> deviceCollective(collective).allGatherDevice(PyTorchTensors.dataBuffer(block),
+                        PyTorchTensors.dataBuffer(out)));
+                return out;
+            }
+            case HOST_STAGED -> {
+                try (NDManager staging = manager.newSubManager(Device.cpu())) {
+                    NDArray host = block.toDevice(Device.cpu(), true);
+                    host.attach(staging);
+                    NDArray out = allGather(collective, host, staging).toDevice(block.getDevice(), true);
+                    out.attach(manager);
+                    return out;
+                }
+            }
+            default -> {
+                NDArray out = manager.zeros(new Shape(dims), DataType.FLOAT32, block.getDevice());
+                ByteBuffer blockView = PyTorchTensors.hostView(block);
+                FloatBuffer send = blockView != null ? blockView.asFloatBuffer() : floatsOf(block);
+                ByteBuffer outView = PyTorchTensors.hostView(out);
+                if (outView != null) {
+                    collective.allGather(send, outView.asFloatBuffer());
+                } else {
+                    FloatBuffer gathered = FloatBuffer.allocate(Math.toIntExact(out.size()));
+                    collective.allGather(send, gathered);
+                    out.set(gathered.rewind());
+                }
+                return out;
+            }
         }
-        ByteBuffer blockView = PyTorchTensors.hostView(block);
-        FloatBuffer send = blockView != null ? blockView.asFloatBuffer() : floatsOf(block);
-        ByteBuffer outView = PyTorchTensors.hostView(out);
-        if (outView != null) {
-            collective.allGather(send, outView.asFloatBuffer());
-        } else {
-            FloatBuffer gathered = FloatBuffer.allocate(Math.toIntExact(out.size()));
-            collective.allGather(send, gathered);
-            out.set(gathered.rewind());
-        }
-        return out;
     }
 
     /**
@@ -106,13 +157,19 @@ public final class TensorCollectives {
         }
     }
 
-    private static DeviceCollective device(Collective collective, NDArray array) {
-        if (collective instanceof DeviceCollective d) {
-            return d;
+    /** The device collective behind {@code collective} (unwrapping a {@link TimedCollective}), or null. */
+    private static DeviceCollective deviceCollective(Collective collective) {
+        Collective inner = collective instanceof TimedCollective t ? t.delegate() : collective;
+        return inner instanceof DeviceCollective d ? d : null;
+    }
+
+    /** Runs a device operation, counted in the wrapper's time when {@code collective} is a {@link TimedCollective}. */
+    private static void timed(Collective collective, Runnable op) {
+        if (collective instanceof TimedCollective t) {
+            t.time(op);
+        } else {
+            op.run();
         }
-        throw new CollectiveException("tensor " + array.getShape() + " is on " + array.getDevice() + " but the "
-                + collective.getClass().getSimpleName() + " works on host memory: use the NCCL collective on GPUs"
-                + " or move the tensor to the CPU");
     }
 
     private static FloatBuffer floatsOf(NDArray array) {

@@ -92,6 +92,16 @@ public final class TimedCollective implements Collective {
         delegate.close();
     }
 
+    /** Runs {@code op} (an operation of the wrapped collective on device memory) and counts its time. */
+    void time(Runnable op) {
+        long t0 = System.nanoTime();
+        try {
+            op.run();
+        } finally {
+            add(t0);
+        }
+    }
+
     private void add(long t0) {
         nanos += System.nanoTime() - t0;
         calls++;

@@ -1,7 +1,9 @@
 package org.bg2vec.mntp;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.Collective;
+import org.bg2vec.collective.TensorCollectives;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.DropoutSeeds;
 import org.bg2vec.train.PairwiseSum;
@@ -21,7 +23,8 @@ import java.util.List;
  * <li>for each micro-batch: forward with dropout key {@link DropoutSeeds#of}(seed, step, global micro-batch, 0)
  *     and back-propagate {@code gradScale / count ·} its loss sum; the micro-batch gradients are summed in
  *     {@link PairwiseSum}'s fixed tree order;</li>
- * <li>all-reduce SUM the flat gradient and the loss statistics.</li>
+ * <li>all-reduce SUM the flat gradient (a tensor on the training device: NCCL reduces it in device memory) and the
+ * loss statistics.</li>
  * </ol>
  * Every row's masking, dropout and gradient is the same whatever the worker count, so W workers compute the
  * one-worker gradient (bit for bit under {@link PairwiseSum}'s conditions). Unlike DDP's mean of per-device
@@ -34,8 +37,11 @@ public final class MntpStep {
     /** The step the validation batches are masked with (the same masks at every evaluation). */
     public static final long VALIDATION_STEP = -1;
 
-    /** The summed gradient (times {@code gradScale}), mean loss, masked-token accuracy, positions, tokens. */
-    public record Result(float[] gradients, double loss, double accuracy, long predicted, long tokens) {
+    /**
+     * The summed gradient (times {@code gradScale}; a flat float32 tensor on the training device that belongs to the
+     * manager {@link #run} was given), mean loss, masked-token accuracy, positions, tokens.
+     */
+    public record Result(NDArray gradients, double loss, double accuracy, long predicted, long tokens) {
     }
 
     private final MntpModel model;
@@ -83,11 +89,11 @@ public final class MntpStep {
                     scale);
             lossSum += s.lossSum();
             correct += s.correct();
-            sum.add(params.gradients());
+            sum.add(params.gradientTensor(manager));
         }
         params.zeroGradients();
-        float[] total = sum.result();
-        collective.allReduceSum(FloatBuffer.wrap(total));
+        NDArray total = sum.result();
+        TensorCollectives.allReduceSum(collective, total);
         float[] stats = {(float) lossSum, correct};
         collective.allReduceSum(FloatBuffer.wrap(stats));
         return new Result(total, stats[0] / count[0], stats[1] / count[0], (long) count[0], tokens(slice));

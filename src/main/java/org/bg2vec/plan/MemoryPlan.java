@@ -10,7 +10,7 @@ import java.util.List;
  * @param device         what holds the model during training (the GPU, or the CPU process's native memory)
  * @param beforeTraining the larger of the load and MNTP-merge peaks (weights + their transient), which come
  *                       before training and never at the same time as it
- * @param host           host memory that is not on the device (JVM heap: AdamW state, gradient copies)
+ * @param host           host memory that is not on the device (JVM heap: the checkpoint's copies of the optimizer state)
  */
 public record MemoryPlan(PlanRequest request, boolean recompute, List<Item> device, long beforeTraining,
                          List<Item> host) {

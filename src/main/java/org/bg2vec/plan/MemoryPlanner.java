@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * that fits. Items (per worker):
  * <ul>
  *   <li>base weights in the compute type (embedding + layers + norms; {@code lm_head} only for MNTP, below);</li>
- *   <li>the trained LoRA's values and gradients, float32 (AdamW's state lives on the host, in the JVM);</li>
+ *   <li>the trained LoRA's values and gradients, float32, and AdamW's state and the flat gradients on the device too
+ *       (the optimizer runs as tensor operations there; the host holds copies only while a checkpoint is saved);</li>
  *   <li>activations of one micro-batch's gradient pass ({@link ActivationModel}): every layer's saved tensors,
  *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient;</li>
  *   <li>the objective's own ({@link Objective}): SimCSE's GradCache keeps the gathered global batch of embeddings,
@@ -38,6 +39,8 @@ public final class MemoryPlanner {
     public static final long CUDA_CONTEXT = 1L << 30;
     /** Fraction of activations and transients added for the CUDA caching allocator's rounding and slack. */
     public static final double ALLOCATOR_SLACK = 0.10;
+    /** AdamW's and the norm's temporaries: one chunk of 2^20 values at about 32 bytes each, plus slack. */
+    public static final long OPTIMIZER_TEMPORARIES = 40L << 20;
     /** NCCL's own buffers per GPU with several workers (NCCL_BUFFSIZE × channels × peers; assumed). */
     public static final long NCCL_BUFFERS = 512L << 20;
 
@@ -60,6 +63,12 @@ public final class MemoryPlanner {
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "activations: micro-batch %d x %s", b,
                 recompute ? "(layer inputs + one layer)" : "(all layers)"), activations));
         device.addAll(objectiveItems(r));
+        device.add(new MemoryPlan.Item("AdamW m, v and master values (fp32) + update temporaries",
+                12 * trained + OPTIMIZER_TEMPORARIES));
+        // the tree sum holds at most floor(log2(micro-batches)) + 1 partial sums, plus the next micro-batch's gradient
+        int microBatches = Math.max(1, r.slice() / Math.max(1, b));
+        device.add(new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)",
+                4 * trained * (31 - Integer.numberOfLeadingZeros(microBatches) + 2)));
         if (r.gpu() && r.workers() > 1) {
             long scratch = Math.max(4 * trained, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
             device.add(new MemoryPlan.Item("NCCL: gradient scratch + communicator buffers", scratch + NCCL_BUFFERS));
@@ -75,8 +84,7 @@ public final class MemoryPlanner {
         // on the CPU the window is native memory that lingers until the next garbage collection
         long before = weights + (r.gpu() ? CUDA_CONTEXT + Math.max(loadChunk, merge) : Math.max(loadChunk, merge + window));
         List<MemoryPlan.Item> host = List.of(
-                new MemoryPlan.Item("AdamW m, v and master values (fp32, JVM heap)", 12 * trained),
-                new MemoryPlan.Item("gradient copies: per micro-batch, tree sum, all-reduce (JVM heap)", 16 * trained));
+                new MemoryPlan.Item("checkpoint copies of master, m, v (rank 0, while saving; JVM heap)", 12 * trained));
         return new MemoryPlan(r, recompute, List.copyOf(device), before, host);
     }
 

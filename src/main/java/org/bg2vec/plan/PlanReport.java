@@ -47,7 +47,7 @@ public final class PlanReport {
         s.append(String.format(Locale.ROOT, ROW, "load / MNTP merge peak (before training)",
                 ByteSize.format(off.beforeTraining()), ByteSize.format(on.beforeTraining())));
         long host = off.host().stream().mapToLong(MemoryPlan.Item::bytes).sum();
-        s.append(String.format(Locale.ROOT, ROW, "host JVM heap: AdamW state + gradient copies", ByteSize.format(host),
+        s.append(String.format(Locale.ROOT, ROW, "host JVM heap: checkpoint copies (saving)", ByteSize.format(host),
                 ByteSize.format(host)));
         if (!capacities.isEmpty()) {
             s.append(String.format(Locale.ROOT, "%n%-14s %-22s %-26s %s%n", "memory", "micro-batch "

@@ -159,6 +159,8 @@ public final class TrainPreflight {
                 ? "micro_batch_size " + (recompute ? on : off) + " fits (gradient_checkpointing " + recompute + ")"
                         + (recompute || on == 0 ? "" : ", or " + on + " with gradient_checkpointing true")
                         + "; set it, or micro_batch_size \"auto\""
+                : r.objective().trainLmHead() ? "nothing fits: set lm_head \"frozen\" (the trained head's values,"
+                        + " gradients and AdamW state are on the GPU), or use a GPU with more memory"
                 : "nothing fits: use a GPU with more memory";
         return "the training does not fit " + ByteSize.format(capacity) + " per worker with " + what
                 + " (gradient_checkpointing " + recompute + "): " + fix + ".\n"

@@ -1,9 +1,13 @@
 package org.bg2vec.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import org.bg2vec.collective.Collective;
+import org.bg2vec.collective.TensorCollectives;
 import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.TrainableEncoder;
@@ -13,7 +17,6 @@ import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
 import org.bg2vec.train.data.TrainSample;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,8 +43,11 @@ import java.util.List;
  */
 public final class GradCacheStep {
 
-    /** Gradient (summed over workers, multiplied by {@code gradScale}), global loss, tokens of this slice. */
-    public record Result(float[] gradients, double loss, long tokens) {
+    /**
+     * Gradient (summed over workers, multiplied by {@code gradScale}; a flat float32 tensor on the training device that
+     * belongs to the manager {@link #run} was given), global loss, tokens of this slice.
+     */
+    public record Result(NDArray gradients, double loss, long tokens) {
     }
 
     private final TrainableEncoder encoder;
@@ -66,98 +72,106 @@ public final class GradCacheStep {
         this.seed = seed;
     }
 
-    /** Computes the summed gradient of step {@code step} for this worker's {@code slice}. */
+    /**
+     * Computes the summed gradient of step {@code step} for this worker's {@code slice}. Embeddings, their gradients and
+     * the parameter gradients stay tensors on the training device; only the loss comes to the host.
+     */
     public Result run(NDManager manager, List<TrainSample> slice, long step, double gradScale) {
         int n = checkSlice(slice);
-        int hidden = encoder.hiddenSize();
         long t = StepPhases.begin();
         List<TokenizedBatch[]> micro = collate(slice);
         t = StepPhases.end(Phase.DATA, t);
         int firstMicro = collective.rank() * (n / microBatch);
-        float[][] local = {new float[n * hidden], new float[n * hidden]};
-        try (Autograd.Scope off = Autograd.gradMode(false)) {
-            for (int i = 0; i < micro.size(); i++) {
+        try (NDManager work = manager.newSubManager()) {
+            NDArray[] gathered = new NDArray[2];
+            try (Autograd.Scope off = Autograd.gradMode(false)) {
                 for (int view = 0; view < 2; view++) {
-                    try (NDManager m = manager.newSubManager()) {
-                        long key = DropoutSeeds.of(seed, step, firstMicro + i, view);
-                        float[] e = encoder.embed(m, micro.get(i)[view], true, key).toFloatArray();
-                        System.arraycopy(e, 0, local[view], i * microBatch * hidden, e.length);
+                    gathered[view] = embed(work, micro, true, step, firstMicro, view);
+                }
+                t = StepPhases.end(Phase.NO_GRAD_FORWARD, t);
+                for (int view = 0; view < 2; view++) {
+                    gathered[view] = TensorCollectives.allGather(collective, gathered[view], work);
+                }
+            }
+            NDArray[] grads = new NDArray[2];
+            double loss;
+            try (Autograd.Scope on = Autograd.gradMode(true)) {
+                Autograd.requireGrad(gathered[0]);
+                Autograd.requireGrad(gathered[1]);
+                NDArray l = lossFunction.loss(gathered[0], gathered[1]);
+                loss = l.toType(DataType.FLOAT64, false).getDouble();
+                Autograd.backward(l, work.full(l.getShape(), (float) gradScale));
+                int from = collective.rank() * n;
+                for (int v = 0; v < 2; v++) {
+                    try (NDArray g = Autograd.gradient(gathered[v])) {
+                        grads[v] = g.get(new NDIndex("{}:{}", from, from + n));
+                        grads[v].attach(work);
                     }
                 }
             }
+            StepPhases.end(Phase.LOSS_AND_GATHER, t);
+            NDArray total = backward(work, micro, grads, step, firstMicro);
+            t = StepPhases.begin();
+            total.attach(manager);
+            TensorCollectives.allReduceSum(collective, total);
+            StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
+            long tokens = 0;
+            for (TrainSample s : slice) {
+                tokens += s.tokens();
+            }
+            return new Result(total, loss, tokens);
         }
-        t = StepPhases.end(Phase.NO_GRAD_FORWARD, t);
-        float[] q = gather(local[0]);
-        float[] d = gather(local[1]);
-        float[][] grads = new float[2][];
-        double loss;
-        try (NDManager m = manager.newSubManager(); Autograd.Scope on = Autograd.gradMode(true)) {
-            NDArray qa = m.create(q, new Shape(globalBatch, hidden));
-            NDArray da = m.create(d, new Shape(globalBatch, hidden));
-            Autograd.requireGrad(qa);
-            Autograd.requireGrad(da);
-            NDArray l = lossFunction.loss(qa, da);
-            loss = l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            Autograd.backward(l, m.full(l.getShape(), (float) gradScale));
-            int from = collective.rank() * n;
-            NDArray[] views = {qa, da};
-            for (int v = 0; v < 2; v++) {
-                try (NDArray g = Autograd.gradient(views[v])) {
-                    grads[v] = new float[n * hidden];
-                    System.arraycopy(g.toFloatArray(), from * hidden, grads[v], 0, n * hidden);
-                }
+    }
+
+    /** This worker's embeddings of one view, [slice, hidden], micro-batch after micro-batch (grad mode off). */
+    private NDArray embed(NDManager work, List<TokenizedBatch[]> micro, boolean training, long step, int firstMicro,
+                          int view) {
+        NDList parts = new NDList(micro.size());
+        for (int i = 0; i < micro.size(); i++) {
+            try (NDManager m = work.newSubManager()) {
+                long key = training ? DropoutSeeds.of(seed, step, firstMicro + i, view) : 0L;
+                NDArray e = encoder.embed(m, micro.get(i)[view], training, key);
+                e.attach(work);
+                parts.add(e);
             }
         }
-        StepPhases.end(Phase.LOSS_AND_GATHER, t);
+        NDArray local = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+        local.attach(work);
+        return local;
+    }
+
+    /**
+     * Back-propagates this worker's rows of the embedding gradients {@code grads} micro-batch by micro-batch and sums
+     * the parameter gradients in {@link PairwiseSum}'s order: the flat sum, owned by {@code work}.
+     */
+    private NDArray backward(NDManager work, List<TokenizedBatch[]> micro, NDArray[] grads, long step, int firstMicro) {
         PairwiseSum sum = new PairwiseSum();
         for (int i = 0; i < micro.size(); i++) {
             params.zeroGradients();
             for (int view = 0; view < 2; view++) {
-                try (NDManager m = manager.newSubManager()) {
+                try (NDManager m = work.newSubManager()) {
                     long key = DropoutSeeds.of(seed, step, firstMicro + i, view);
-                    float[] g = new float[microBatch * hidden];
-                    System.arraycopy(grads[view], i * microBatch * hidden, g, 0, g.length);
-                    encoder.backwardFromEmbeddings(m, micro.get(i)[view], key, m.create(g, new Shape(microBatch, hidden)));
+                    NDArray g = grads[view].get(new NDIndex("{}:{}", i * microBatch, (i + 1) * microBatch));
+                    g.attach(m);
+                    encoder.backwardFromEmbeddings(m, micro.get(i)[view], key, g);
                 }
             }
-            t = StepPhases.begin();
-            sum.add(params.gradients());
+            long t = StepPhases.begin();
+            sum.add(params.gradientTensor(work));
             StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
         }
-        t = StepPhases.begin();
         params.zeroGradients();
-        float[] total = sum.result();
-        collective.allReduceSum(FloatBuffer.wrap(total));
-        StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
-        long tokens = 0;
-        for (TrainSample s : slice) {
-            tokens += s.tokens();
-        }
-        return new Result(total, loss, tokens);
+        return sum.result();
     }
 
     /** The global loss of a batch in eval mode (no dropout, no grad): validation. */
     public double evaluate(NDManager manager, List<TrainSample> slice) {
-        int n = checkSlice(slice);
-        int hidden = encoder.hiddenSize();
+        checkSlice(slice);
         List<TokenizedBatch[]> micro = collate(slice);
-        float[][] local = {new float[n * hidden], new float[n * hidden]};
-        try (Autograd.Scope off = Autograd.gradMode(false)) {
-            for (int i = 0; i < micro.size(); i++) {
-                for (int view = 0; view < 2; view++) {
-                    try (NDManager m = manager.newSubManager()) {
-                        float[] e = encoder.embed(m, micro.get(i)[view], false, 0L).toFloatArray();
-                        System.arraycopy(e, 0, local[view], i * microBatch * hidden, e.length);
-                    }
-                }
-            }
-            float[] q = gather(local[0]);
-            float[] d = gather(local[1]);
-            try (NDManager m = manager.newSubManager()) {
-                NDArray l = lossFunction.loss(m.create(q, new Shape(globalBatch, hidden)),
-                        m.create(d, new Shape(globalBatch, hidden)));
-                return l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            }
+        try (NDManager work = manager.newSubManager(); Autograd.Scope off = Autograd.gradMode(false)) {
+            NDArray q = TensorCollectives.allGather(collective, embed(work, micro, false, 0, 0, 0), work);
+            NDArray d = TensorCollectives.allGather(collective, embed(work, micro, false, 0, 0, 1), work);
+            return lossFunction.loss(q, d).toType(DataType.FLOAT64, false).getDouble();
         }
     }
 
@@ -181,12 +195,6 @@ public final class GradCacheStep {
             }
             out.add(new TokenizedBatch[]{collator.collate(q), collator.collate(p)});
         }
-        return out;
-    }
-
-    private float[] gather(float[] local) {
-        float[] out = new float[local.length * collective.size()];
-        collective.allGather(FloatBuffer.wrap(local), FloatBuffer.wrap(out));
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package org.bg2vec.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -141,7 +142,7 @@ public final class SimCseTrainer {
         lastCheckpoint = start.resumedFrom();
         Window window = new Window();
         NDManager manager = optimizer.params().parameters().get(0).array().getManager().newSubManager();
-        try (manager; GlobalBatches batches = new GlobalBatches(data.reader(), data.groups(), config.seed(),
+        try (optimizer; manager; GlobalBatches batches = new GlobalBatches(data.reader(), data.groups(), config.seed(),
                 config.shuffleBufferSize(), config.globalBatchSize(), rank, collective.size(), state.cursor())) {
             while (state.step() < totalSteps) {
                 state = runStep(step, manager, batches, state, totalSteps, optimizer, metrics, window);
@@ -239,7 +240,10 @@ public final class SimCseTrainer {
         List<TrainSample> slice = config.independentCropping().apply(batch.slice(), config.seed(), state.step());
         StepPhases.end(StepPhases.Phase.DATA, phase);
         TrainingStep.Result r = step.run(manager, slice, state.step(), optimizer.scale());
-        StepOptimizer.Applied u = optimizer.apply(r.gradients(), r.loss());
+        StepOptimizer.Applied u;
+        try (NDArray gradients = r.gradients()) {
+            u = optimizer.apply(gradients, r.loss());
+        }
         lastLoss = r.loss();
         GlobalBatches.Cursor next = new GlobalBatches.Cursor(batch.cursor().epoch(), batch.cursor().batch() + 1);
         TrainingState after = new TrainingState(state.step() + 1, next, optimizer.scale(), optimizer.goodSteps(),

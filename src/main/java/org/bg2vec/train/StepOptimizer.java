@@ -1,5 +1,9 @@
 package org.bg2vec.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.bg2vec.djl.Tensors;
 import org.bg2vec.model.Trainable;
 import org.bg2vec.progress.StepPhases;
 import org.bg2vec.train.checkpoint.Checkpoints;
@@ -13,8 +17,14 @@ import java.io.IOException;
  * the loss scale), unscaling, global-norm clipping and AdamW at the schedule's learning rate on the float32 master
  * values, which are then written back into the trainable parameters. Too many skipped steps in a row end the run
  * as diverged.
+ *
+ * <p>All of it runs as tensor operations on the training device: the gradient, the master values and AdamW's moments
+ * are flat float32 tensors there, and the write-back is a copy on the device. Only scalars reach the host (the loss,
+ * the sum of squares that is both the finite check and the norm, {@link GradientClipping}); the vectors come to the
+ * host only for a checkpoint. On the CPU the parameters are bit for bit those of the former loop over Java arrays
+ * ({@code TensorOptimizerEquivalenceTest}); only the reported norm differs from a sequential sum's, by rounding.
  */
-final class StepOptimizer {
+final class StepOptimizer implements AutoCloseable {
 
     /** What one update did: applied or skipped (non-finite), and at which rate, norm and loss scale. */
     record Applied(boolean finite, double learningRate, double gradNorm, double usedScale) {
@@ -25,17 +35,19 @@ final class StepOptimizer {
     private final TrainConfig config;
     private final TrainableVector params;
     private final LinearSchedule schedule;
+    private final NDManager tensors;
     private final AdamW adam;
     private final DynamicLossScaler scaler;
-    private float[] master;
+    private NDArray master;
     private int consecutiveSkips;
 
     StepOptimizer(TrainConfig config, TrainableVector params, LinearSchedule schedule) {
         this.config = config;
         this.params = params;
         this.schedule = schedule;
-        this.master = params.values();
-        this.adam = new AdamW(params.size(), config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
+        this.tensors = params.parameters().get(0).array().getManager().newSubManager();
+        this.master = params.valuesTensor(tensors);
+        this.adam = new AdamW(tensors, params.size(), config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                 config.weightDecay());
         this.scaler = DynamicLossScaler.of(config);
     }
@@ -59,17 +71,22 @@ final class StepOptimizer {
         if (mismatch != null) {
             throw new PermanentFailureException(PermanentFailureException.Kind.MODEL_MISMATCH, mismatch);
         }
-        master = resumed.values();
+        master.close();
+        master = Tensors.owned(tensors, resumed.values(), new Shape(resumed.values().length));
         params.setValues(master);
         adam.restore(resumed.optimizerSteps(), resumed.firstMoment(), resumed.secondMoment());
         scaler.restore(resumed.state().lossScale(), resumed.state().goodSteps());
     }
 
-    /** Applies the summed gradient {@code grads} (scaled by {@link #scale()}) of a step whose loss was {@code loss}. */
-    Applied apply(float[] grads, double loss) {
-        boolean finite = Double.isFinite(loss) && GradientClipping.allFinite(grads);
+    /**
+     * Applies the summed gradient {@code grads} (a flat float32 tensor on the training device, scaled by
+     * {@link #scale()}; unscaled and clipped in place) of a step whose loss was {@code loss}.
+     */
+    Applied apply(NDArray grads, double loss) {
+        long phase = StepPhases.begin();
+        double sumOfSquares = Double.isFinite(loss) ? GradientClipping.sumOfSquares(grads) : Double.NaN;
         double usedScale = scaler.scale();
-        if (!scaler.update(finite)) {
+        if (!scaler.update(Double.isFinite(sumOfSquares))) {
             if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                 throw new PermanentFailureException(PermanentFailureException.Kind.DIVERGED,
                         "non-finite gradients in " + consecutiveSkips + " consecutive steps (last loss " + loss
@@ -79,13 +96,11 @@ final class StepOptimizer {
             return new Applied(false, 0, Double.NaN, usedScale);
         }
         if (usedScale != 1.0) {
-            float inv = (float) (1.0 / usedScale);
-            for (int i = 0; i < grads.length; i++) {
-                grads[i] *= inv;
-            }
+            GradientClipping.scale(grads, (float) (1.0 / usedScale));
+            sumOfSquares = GradientClipping.sumOfSquares(grads);
         }
-        long phase = StepPhases.begin();
-        double norm = GradientClipping.clip(grads, config.maxGradNorm());
+        double norm = Math.sqrt(sumOfSquares);
+        GradientClipping.clip(grads, norm, config.maxGradNorm());
         double lr = schedule.learningRate(adam.step());
         adam.update(master, grads, lr);
         phase = StepPhases.end(StepPhases.Phase.CLIP_AND_ADAMW, phase);
@@ -97,7 +112,13 @@ final class StepOptimizer {
 
     /** Writes a checkpoint of the parameters and the optimizer state. */
     String save(Checkpoints checkpoints, TrainingState state, Trainable encoder, RunIdentity run) throws IOException {
-        return checkpoints.save(state, adam.step(), params.parameters(), master, adam.firstMoment(),
+        return checkpoints.save(state, adam.step(), params.parameters(), master.toFloatArray(), adam.firstMoment(),
                 adam.secondMoment(), config.raw(), encoder, run);
+    }
+
+    /** Frees the master values and the optimizer state. */
+    @Override
+    public void close() {
+        tensors.close();
     }
 }

@@ -1,14 +1,18 @@
 package org.bg2vec.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.Autograd;
+import org.bg2vec.djl.Tensors;
 import org.bg2vec.model.NamedParameter;
 
-import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The model's trainable parameters seen as one flat fp32 vector, in
@@ -50,51 +54,97 @@ public final class TrainableVector {
         return params;
     }
 
-    /** Current parameter values. */
-    public float[] values() {
-        float[] out = new float[size];
-        for (int i = 0; i < params.size(); i++) {
-            float[] v = params.get(i).array().toFloatArray();
-            System.arraycopy(v, 0, out, offsets[i], v.length);
+    /** Current parameter values, as one new flat tensor on the parameters' device that belongs to {@code manager}. */
+    public NDArray valuesTensor(NDManager manager) {
+        try (Autograd.Scope off = Autograd.gradMode(false)) {
+            return flatten(manager, i -> params.get(i).array(), false);
         }
-        return out;
+    }
+
+    /** Current parameter values, copied to the host. */
+    public float[] values() {
+        try (NDManager tmp = params.get(0).array().getManager().newSubManager()) {
+            return valuesTensor(tmp).toFloatArray();
+        }
     }
 
     /**
-     * Sets every parameter to its slice of {@code values}, copying into the parameter's existing
-     * storage (grad mode off, on the parameter's device). Not {@code NDArray.set(Buffer)}: on the CPU
-     * that makes the tensor's storage alias a Java direct buffer kept alive only by that one Java
-     * wrapper, and any other handle or view of the parameter would keep the old storage.
+     * Sets every parameter to its slice of the flat tensor {@code values} by a copy on the device into the
+     * parameter's existing storage (grad mode off): no host round trip.
+     */
+    public void setValues(NDArray values) {
+        if (values.size() != size) {
+            throw new IllegalArgumentException("expected " + size + " trainable values, got " + values.size());
+        }
+        try (Autograd.Scope off = Autograd.gradMode(false)) {
+            for (int i = 0; i < params.size(); i++) {
+                NDArray p = params.get(i).array();
+                try (NDArray part = values.get(new NDIndex("{}:{}", offsets[i], offsets[i + 1]));
+                     NDArray shaped = part.reshape(p.getShape())) {
+                    p.set(new NDIndex("..."), shaped);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sets every parameter to its slice of {@code values} (host values copied once to the parameters' device, into
+     * libtorch-owned memory; not {@code NDArray.set(Buffer)}: on the CPU that makes the tensor's storage alias a Java
+     * direct buffer kept alive only by that one Java wrapper, and any other handle or view of the parameter would
+     * keep the old storage).
      */
     public void setValues(float[] values) {
         if (values.length != size) {
             throw new IllegalArgumentException("expected " + size + " trainable values, got " + values.length);
         }
-        try (Autograd.Scope off = Autograd.gradMode(false)) {
-            for (int i = 0; i < params.size(); i++) {
-                NDArray p = params.get(i).array();
-                try (NDManager tmp = p.getManager().newSubManager()) {
-                    NDArray v = tmp.create(FloatBuffer.wrap(values, offsets[i], offsets[i + 1] - offsets[i]).slice(),
-                            p.getShape());
-                    p.set(new NDIndex("..."), v);
-                }
-            }
+        try (NDManager tmp = params.get(0).array().getManager().newSubManager()) {
+            setValues(Tensors.owned(tmp, values, new Shape(size)));
         }
     }
 
-    /** The accumulated gradients (zeros for a parameter that received none). */
-    public float[] gradients() {
-        float[] out = new float[size];
-        for (int i = 0; i < params.size(); i++) {
-            NDArray g = Autograd.gradient(params.get(i).array());
-            if (g != null) {
-                try (g) {
-                    float[] v = g.toFloatArray();
-                    System.arraycopy(v, 0, out, offsets[i], v.length);
-                }
-            }
+    /**
+     * The accumulated gradients as one new flat tensor on the parameters' device that belongs to {@code manager}
+     * (zeros for a parameter that received none).
+     */
+    public NDArray gradientTensor(NDManager manager) {
+        try (Autograd.Scope off = Autograd.gradMode(false)) {
+            return flatten(manager, i -> Autograd.gradient(params.get(i).array()), true);
         }
-        return out;
+    }
+
+    /** The accumulated gradients, copied to the host. */
+    public float[] gradients() {
+        try (NDManager tmp = params.get(0).array().getManager().newSubManager()) {
+            return gradientTensor(tmp).toFloatArray();
+        }
+    }
+
+    /**
+     * The concatenation of every parameter's {@code part} flattened (zeros where it is null), owned by manager;
+     * {@code closeParts}: the parts are new handles (gradients) to close here.
+     */
+    private NDArray flatten(NDManager manager, IntFunction<NDArray> part, boolean closeParts) {
+        ai.djl.Device device = params.get(0).array().getDevice();
+        try (NDManager tmp = manager.newSubManager(device)) {
+            NDList flats = new NDList(params.size());
+            for (int i = 0; i < params.size(); i++) {
+                NDArray src = part.apply(i);
+                NDArray flat;
+                if (src == null) {
+                    flat = tmp.zeros(new Shape(offsets[i + 1] - offsets[i]), DataType.FLOAT32, device);
+                } else {
+                    flat = src.reshape(-1);
+                    if (closeParts) {
+                        src.close();
+                    }
+                }
+                flat.attach(tmp);
+                flats.add(flat);
+            }
+            NDArray out = flats.size() == 1 ? flats.get(0).duplicate() : NDArrays.concat(flats);
+            out.attach(manager);
+            return out;
+        }
     }
 
     /** Zeroes every accumulated gradient. */

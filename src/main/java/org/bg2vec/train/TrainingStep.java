@@ -1,5 +1,6 @@
 package org.bg2vec.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.bg2vec.collective.Collective;
 import org.bg2vec.train.data.TrainSample;
@@ -15,8 +16,11 @@ import java.util.Map;
  */
 public interface TrainingStep {
 
-    /** Gradient (summed over workers, multiplied by {@code gradScale}), global loss, tokens of this slice. */
-    record Result(float[] gradients, double loss, long tokens) {
+    /**
+     * Gradient (summed over workers, multiplied by {@code gradScale}; one flat float32 tensor on the training device
+     * that belongs to the manager {@link #run} was given, for the caller to close), global loss, tokens of this slice.
+     */
+    record Result(NDArray gradients, double loss, long tokens) {
     }
 
     /** A validation batch: its global loss and further named metrics (e.g. MNTP's accuracy). */

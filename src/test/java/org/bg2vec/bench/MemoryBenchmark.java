@@ -1,6 +1,7 @@
 package org.bg2vec.bench;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -36,7 +37,7 @@ import java.util.SplittableRandom;
  * the production loader reads the checkpoint ({@code model=}, e.g. the real 7B widths in 2 layers as bf16
  * shards), merges the MNTP adapter ({@code adapter=}), attaches a new LoRA (r 16, dropout 0.05, all projections)
  * and runs {@code steps} GradCache steps of {@code micro} samples of {@code length} tokens with attention dropout
- * 0.3, recomputation {@code on} or {@code off}, then AdamW on the host as the trainer does.
+ * 0.3, recomputation {@code on} or {@code off}, then AdamW on the training device as the trainer does.
  *
  * <pre>
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "target/classes:target/test-classes:target/lib/*" \
@@ -138,16 +139,16 @@ public final class MemoryBenchmark {
         System.gc();
     }
 
-    /** GradCache steps on fixed-length random samples, then AdamW on the host (as SimCseTrainer does). */
+    /** GradCache steps on fixed-length random samples, then AdamW on the training device (as SimCseTrainer does). */
     private static List<Double> train(MistralEncoder encoder, int micro, int length, int steps) {
         TrainableVector params = new TrainableVector(encoder.trainableParameters());
-        float[] master = params.values();
-        AdamW adam = new AdamW(params.size(), 0.9, 0.999, 1e-8, 0);
         GradCacheStep step = new GradCacheStep(encoder, new HardNegativeNLLLoss(20f), new SingleProcessCollective(),
                 params, new BatchCollator(encoder.config().eosTokenId()), micro, micro, 42);
         SplittableRandom random = new SplittableRandom(7);
         List<Double> seconds = new ArrayList<>();
-        try (NDManager m = params.parameters().get(0).array().getManager().newSubManager()) {
+        try (NDManager m = params.parameters().get(0).array().getManager().newSubManager();
+             AdamW adam = new AdamW(m, params.size(), 0.9, 0.999, 1e-8, 0)) {
+            NDArray master = params.valuesTensor(m);
             for (int s = 0; s < steps; s++) {
                 List<TrainSample> slice = new ArrayList<>();
                 for (int i = 0; i < micro; i++) {
@@ -160,7 +161,9 @@ public final class MemoryBenchmark {
                 }
                 long t0 = System.nanoTime();
                 GradCacheStep.Result r = step.run(m, slice, s, 1.0);
-                adam.update(master, r.gradients(), 3e-5);
+                try (NDArray gradients = r.gradients()) {
+                    adam.update(master, gradients, 3e-5);
+                }
                 params.setValues(master);
                 seconds.add(round((System.nanoTime() - t0) / 1e9));
             }

@@ -50,7 +50,7 @@ class PlanCommandTest {
                 "--set", "gradient_checkpointing=false", "--set", "micro_batch_size=32"));
         String e = err.toString();
         assertTrue(e.contains("does not fit 22.50 GiB per worker with micro_batch_size 32"), e);
-        assertTrue(e.contains("micro_batch_size 4 fits (gradient_checkpointing false), or 64 with gradient_checkpointing"
+        assertTrue(e.contains("micro_batch_size 2 fits (gradient_checkpointing false), or 32 with gradient_checkpointing"
                 + " true"), e);
         assertTrue(e.contains("recompute off") && e.contains("= total at the training peak"), "the table: " + e);
         assertTrue(SparkSession.getDefaultSession().isEmpty(), "no Spark session was started");

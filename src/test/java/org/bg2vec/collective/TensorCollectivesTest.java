@@ -1,5 +1,6 @@
 package org.bg2vec.collective;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -153,5 +154,38 @@ class TensorCollectivesTest {
             assertThrows(IllegalArgumentException.class,
                     () -> TensorCollectives.allReduceSum(new SingleProcessCollective(), ints));
         }
+    }
+
+    /** A {@code type} of {@code size} ranks that only answers rank and size (all the route depends on). */
+    private static <T extends Collective> T sized(Class<T> type, int size) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "size" -> size;
+                    case "rank" -> 0;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                }));
+    }
+
+    private static Collective hostCollective(int size) {
+        return sized(Collective.class, size);
+    }
+
+    private static DeviceCollective ncclLike(int size) {
+        return sized(DeviceCollective.class, size);
+    }
+
+    @Test
+    void gpuTensorsGoToNcclInDeviceMemoryEvenWhenTimedAndThroughTheHostWithTheTcpCollective() {
+        Device gpu = Device.gpu(0);
+        assertEquals(TensorCollectives.Route.DEVICE, TensorCollectives.route(ncclLike(2), gpu));
+        // the trainer wraps its collective to time it: NCCL must still see the device memory
+        assertEquals(TensorCollectives.Route.DEVICE, TensorCollectives.route(new TimedCollective(ncclLike(2)), gpu));
+        assertEquals(TensorCollectives.Route.HOST_STAGED, TensorCollectives.route(hostCollective(2), gpu));
+        assertEquals(TensorCollectives.Route.HOST_STAGED,
+                TensorCollectives.route(new TimedCollective(hostCollective(2)), gpu));
+        assertEquals(TensorCollectives.Route.HOST, TensorCollectives.route(hostCollective(2), Device.cpu()));
+        assertEquals(TensorCollectives.Route.HOST, TensorCollectives.route(ncclLike(2), Device.cpu()));
+        assertEquals(TensorCollectives.Route.NONE, TensorCollectives.route(new SingleProcessCollective(), gpu));
+        assertEquals(TensorCollectives.Route.NONE, TensorCollectives.route(new TimedCollective(ncclLike(1)), gpu));
     }
 }

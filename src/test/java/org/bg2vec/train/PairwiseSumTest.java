@@ -1,5 +1,9 @@
 package org.bg2vec.train;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.bg2vec.djl.DjlRuntime;
+import org.bg2vec.djl.Tensors;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,11 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class PairwiseSumTest {
 
     private static float[] sumOf(float[]... vs) {
-        PairwiseSum s = new PairwiseSum();
-        for (float[] v : vs) {
-            s.add(v.clone());
+        try (NDManager m = DjlRuntime.newManager()) {
+            PairwiseSum s = new PairwiseSum();
+            for (float[] v : vs) {
+                s.add(Tensors.owned(m, v, new Shape(v.length)));
+            }
+            return s.result().toFloatArray();
         }
-        return s.result();
     }
 
     @Test

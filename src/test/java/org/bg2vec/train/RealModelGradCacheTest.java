@@ -53,7 +53,7 @@ class RealModelGradCacheTest {
             HardNegativeNLLLoss loss = TrainingWorker.loss(c);
             float[] full = GradCacheStepTest.fullBatchGradient(enc, batch, loss);
             float[] cached = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, new BatchCollator(2),
-                    8, 2, c.seed()).run(m, batch, 0, 1.0).gradients();
+                    8, 2, c.seed()).run(m, batch, 0, 1.0).gradients().toFloatArray();
             double maxRef = 0;
             double maxErr = 0;
             for (int i = 0; i < full.length; i++) {
