@@ -28,7 +28,8 @@ import java.util.stream.IntStream;
  * does.
  *
  * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element) on
- * all cores and copied into a libtorch-owned BOOLEAN tensor. On a GPU it is computed by int64/float64 tensor ops
+ * all cores, written into a libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same
+ * inputs ({@link HostMaskCache}). On a GPU it is computed by int64/float64 tensor ops
  * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
  * the same values.
  */
@@ -44,6 +45,8 @@ public final class DeterministicDropout {
     private static final int HOST_TASK = 1 << 16;
 
     private static volatile boolean hostMasksOnCpu = true;
+    /** CPU masks of passes without grad, kept for their re-forward with grad. */
+    private static final HostMaskCache HOST_MASKS = new HostMaskCache(HostMaskCache.DEFAULT_BUDGET_BYTES);
 
     private DeterministicDropout() {
     }
@@ -104,7 +107,7 @@ public final class DeterministicDropout {
         long key = key(seed, site);
         long threshold = threshold(p);
         if (hostMasksOnCpu && !manager.getDevice().isGpu()) {
-            return hostKeepMask(manager, (int) n, key, threshold);
+            return HOST_MASKS.get(manager, key, threshold, (int) n, () -> hostKeepMask(manager, (int) n, key, threshold));
         }
         if (n <= CHUNK) {
             return chunk(manager, 0, (int) n, key, threshold);

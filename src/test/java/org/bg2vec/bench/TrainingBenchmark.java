@@ -83,8 +83,8 @@ public final class TrainingBenchmark {
         System.out.printf("cores %d, torch intra-op threads %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"));
 
-        // before: dropout masks from the int64/float64 tensor ops (the GPU path); after: computed in Java
-        // -Dbg2vec.bench.javaMasksOnly=true skips the first run (minutes per step at real width)
+        // after: masks computed in Java (the CPU trainer); before: from the int64/float64 tensor ops (the GPU path),
+        // skipped with -Dbg2vec.bench.javaMasksOnly=true (minutes per step at real width): both columns are then "after"
         Run after = train(config, true, dir.resolve("out-after"));
         Run before = Boolean.getBoolean("bg2vec.bench.javaMasksOnly") ? after
                 : train(config, false, dir.resolve("out-before"));
