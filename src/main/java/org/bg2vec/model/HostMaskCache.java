@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>A pass without grad puts the masks it computes and reads the ones it finds; a pass with grad takes them
  * (removes them: each mask is read by one re-forward). At most a budget of bytes is held (1 byte per element;
- * {@link #DEFAULT_BUDGET_BYTES} in the trainer), the oldest evicted first, so masks that are never taken (a forward in training mode without grad
- * that is not re-run) cost at most that much memory.
+ * {@link #DEFAULT_BUDGET_BYTES} in the trainer), the oldest evicted first, so masks that are never taken (a
+ * forward in training mode without grad that is not re-run) cost at most that much memory.
  */
 final class HostMaskCache {
 
