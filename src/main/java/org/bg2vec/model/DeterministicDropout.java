@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.bg2vec.djl.Tensors;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
@@ -29,7 +27,8 @@ import java.util.stream.IntStream;
  * does.
  *
  * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element) on
- * all cores and copied into a libtorch-owned BOOLEAN tensor. On a GPU it is computed by int64/float64 tensor ops
+ * all cores, written into a libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same
+ * inputs ({@link HostMaskCache}). On a GPU it is computed by int64/float64 tensor ops
  * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
  * the same values.
  */
@@ -38,13 +37,15 @@ public final class DeterministicDropout {
     private static final long P = 1L << 31;
     private static final long SHIFT = 1L << 16;
     private static final long LOW_BITS = 1L << 47;
-    private static final int ROUNDS = 3; // kept() spells the three rounds out
+    private static final int ROUNDS = 3; // fillKept() spells the three rounds out
     /** Elements of the mask computed at once (bounds the int64 intermediates to a few tens of MB). */
     static final int CHUNK = 1 << 18;
     /** Elements one Java task computes. */
     private static final int HOST_TASK = 1 << 16;
 
     private static volatile boolean hostMasksOnCpu = true;
+    /** CPU masks of passes without grad, kept for their re-forward with grad. */
+    private static final HostMaskCache HOST_MASKS = new HostMaskCache(HostMaskCache.DEFAULT_BUDGET_BYTES);
 
     private DeterministicDropout() {
     }
@@ -68,18 +69,24 @@ public final class DeterministicDropout {
     }
 
     /**
-     * {@code x} with the mask of (seed, site) applied and kept elements scaled; {@code x} itself if p == 0.
-     * The mask is multiplied in as a BOOLEAN array (promoted to x's type inside the product, the same values as
-     * a 0/1 float mask), so what autograd keeps for backward is 1 byte per element, not 4.
+     * {@code x} with the elements that the mask of (seed, site) drops set to zero, NOT scaled: the caller folds
+     * {@link #keptScale 1/(1-p)} into a smaller product that follows (the LoRA scaling of the rank-r term, the
+     * values of attention), which saves a pass over {@code x}. {@code x} itself if p == 0. One product with the
+     * BOOLEAN mask (promoted to x's type inside the product; faster than {@code where} on the CPU): what autograd
+     * keeps for backward is the mask, 1 byte per element.
      */
-    public static NDArray apply(NDArray x, double p, long seed, long site) {
+    public static NDArray zeroDropped(NDArray x, double p, long seed, long site) {
         if (p <= 0) {
             return x;
         }
         NDArray flat = keepMask(x.getManager(), x.size(), p, seed, site);
         NDArray keep = then(flat, f -> f.reshape(x.getShape()));
-        NDArray masked = then(keep, k -> x.mul(k));
-        return then(masked, m -> Tensors.mul(m, (float) (1.0 / (1.0 - p))));
+        return then(keep, x::mul);
+    }
+
+    /** The factor {@code 1/(1-p)} that scales the kept elements of a dropout with probability p (1 for p = 0). */
+    public static double keptScale(double p) {
+        return 1.0 / (1.0 - p);
     }
 
     /**
@@ -98,7 +105,7 @@ public final class DeterministicDropout {
         long key = key(seed, site);
         long threshold = threshold(p);
         if (hostMasksOnCpu && !manager.getDevice().isGpu()) {
-            return hostKeepMask(manager, (int) n, key, threshold);
+            return HOST_MASKS.get(manager, key, threshold, (int) n, () -> hostKeepMask(manager, (int) n, key, threshold));
         }
         if (n <= CHUNK) {
             return chunk(manager, 0, (int) n, key, threshold);
@@ -133,31 +140,42 @@ public final class DeterministicDropout {
         return Math.round(p * (1 << 24)) << 7;
     }
 
-    /** The mask computed in Java on all cores, copied into a libtorch-owned BOOLEAN tensor on {@code manager}. */
+    /**
+     * The mask computed in Java on all cores, written straight into the memory of a new libtorch-owned BOOLEAN
+     * tensor on {@code manager} (a CPU manager: {@code toByteBuffer(true)} of a contiguous CPU tensor is a view of
+     * its memory).
+     */
     private static NDArray hostKeepMask(NDManager manager, int n, long key, long threshold) {
-        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.max(1, n)).order(ByteOrder.nativeOrder());
-        IntStream.range(0, (n + HOST_TASK - 1) / HOST_TASK).parallel().forEach(task -> {
+        NDArray mask = manager.create(new Shape(n), DataType.BOOLEAN);
+        if (n == 0) {
+            return mask;
+        }
+        ByteBuffer bytes = mask.toByteBuffer(true);
+        int tasks = (n + HOST_TASK - 1) / HOST_TASK;
+        IntStream range = IntStream.range(0, tasks);
+        (tasks > 1 ? range.parallel() : range).forEach(task -> {
             int from = task * HOST_TASK;
             byte[] part = new byte[Math.min(HOST_TASK, n - from)];
-            for (int i = 0; i < part.length; i++) {
-                part[i] = kept(from + i, key, threshold) ? (byte) 1 : (byte) 0;
-            }
+            fillKept(part, from, key, threshold);
             bytes.put(from, part);
         });
-        try (NDArray alias = manager.create(bytes, new Shape(n), DataType.BOOLEAN)) {
-            return alias.duplicate();
-        }
+        return mask;
     }
 
-    /** Element {@code i} of the mask (the class comment's recipe; {@link #chunk} computes the same with tensors). */
-    private static boolean kept(long i, long key, long threshold) {
-        long y = (i * key) & (P - 1); // i·key < 2^62, non-negative: mod 2^31
-        long z = y + key;
-        long x = (y * y + y) >>> 16 & (P - 1);
-        x = (x * x + z) >>> 16 & (P - 1);
-        x = (x * x + y) >>> 16 & (P - 1);
-        long sum = x + y;
-        return (sum >= P ? sum - P : sum) >= threshold;
+    /**
+     * Elements [from, from + out.length) of the mask as 0/1 bytes: the class comment's recipe, without branches
+     * ({@code (x + y) mod 2^31} is a mask since x + y < 2^32; kept iff {@code threshold - 1 - v} is negative), so
+     * the random keep/drop pattern costs no branch mispredictions ({@link #chunk} computes the same with tensors).
+     */
+    private static void fillKept(byte[] out, long from, long key, long threshold) {
+        long y = (from * key) & (P - 1); // index·key < 2^62, non-negative: mod 2^31; then + key per element
+        for (int j = 0; j < out.length; j++) {
+            long x = (y * y + y) >>> 16 & (P - 1);
+            x = (x * x + y + key) >>> 16 & (P - 1);
+            x = (x * x + y) >>> 16 & (P - 1);
+            out[j] = (byte) ((threshold - 1 - ((x + y) & (P - 1))) >>> 63);
+            y = (y + key) & (P - 1);
+        }
     }
 
     /** Elements [start, start + count) of the mask, on {@code manager}; intermediates are closed as they go. */

@@ -167,22 +167,24 @@ public final class LoraAdapter implements AutoCloseable {
     /**
      * The LoRA term of {@code module} for input {@code x} ([..., in], any float type), in float32:
      * {@code scaling · B·A·dropout(x)}; dropout only when {@code training}, with a mask keyed by
-     * (dropoutSeed, module). Each projection casts its input to float32 itself (as PEFT's LoRA layers do, so
-     * the input gradient is rounded per projection exactly as there), and every intermediate handle is closed
-     * as soon as it is used: what stays until backward is what autograd saved, i.e. with dropout the
-     * projection's BOOLEAN mask and its dropped float32 input, without dropout the float32 input, and the
-     * rank-r product.
+     * (dropoutSeed, module). Computed as {@code B·((A·zeroDropped(x)) · scaling/(1-p))}: the dropout's
+     * {@code 1/(1-p)} and the LoRA scaling are one product on the rank-r term, not two passes over the
+     * [..., in] input and the [..., out] output (the same value up to float rounding). Each projection casts its
+     * input to float32 itself (as PEFT's LoRA layers do, so the input gradient is rounded per projection exactly
+     * as there), and every intermediate handle is closed as soon as it is used: what stays until backward is
+     * what autograd saved, i.e. with dropout the projection's BOOLEAN mask and its dropped float32 input,
+     * without dropout the float32 input, and the rank-r products.
      */
     public NDArray delta(String module, NDArray x, boolean training, long dropoutSeed) {
         Pair p = modules.get(module);
         NDArray in = Casts.to(x, DataType.FLOAT32);
-        if (training && config.loraDropout() > 0) {
-            in = closing(in, x, DeterministicDropout.apply(in, config.loraDropout(), dropoutSeed,
-                    DeterministicDropout.site(module + "#lora_dropout")));
-        }
+        double dropout = training ? config.loraDropout() : 0;
+        in = closing(in, x, DeterministicDropout.zeroDropped(in, dropout, dropoutSeed,
+                DeterministicDropout.site(module + "#lora_dropout")));
         NDArray down = closing(in, x, Linear.linear(in, p.a()).singletonOrThrow());
-        NDArray up = closing(down, x, Linear.linear(down, p.b()).singletonOrThrow());
-        return closing(up, x, Tensors.mul(up, (float) config.scaling()));
+        float scale = (float) (config.scaling() * DeterministicDropout.keptScale(dropout));
+        NDArray scaled = closing(down, x, Tensors.mul(down, scale));
+        return closing(scaled, x, Linear.linear(scaled, p.b()).singletonOrThrow());
     }
 
     /** {@code result}, after closing the intermediate {@code used} unless it is the caller's input or the result. */

@@ -380,10 +380,11 @@ public final class MistralEncoder implements TrainableEncoder {
             copy.attach(traceManager);
             trace.attentions().add(copy);
         }
-        NDArray probs = Casts.to(probs32, h.getDataType());
+        // attention dropout zeroes probabilities; its 1/(1-p) scales the values instead (g·L/L times fewer elements)
+        NDArray probs = DeterministicDropout.zeroDropped(Casts.to(probs32, h.getDataType()), pass.attentionDropout(),
+                pass.seed(), DeterministicDropout.site("layers." + layer + ".self_attn#attention_dropout"));
         if (pass.attentionDropout() > 0) {
-            probs = DeterministicDropout.apply(probs, pass.attentionDropout(), pass.seed(),
-                    DeterministicDropout.site("layers." + layer + ".self_attn#attention_dropout"));
+            v = Tensors.mul(v, (float) DeterministicDropout.keptScale(pass.attentionDropout()));
         }
         NDArray context = probs.reshape(b, kv, g * l, l).matMul(v).reshape(b, kv, g, l, d)
                 .transpose(0, 3, 1, 2, 4).reshape(b, l, config.hiddenSize());

@@ -36,8 +36,9 @@ import java.util.SplittableRandom;
  *     [layers=the preset's] [vocab=the tokenizer's]
  * </pre>
  *
- * It trains twice in one JVM, first with the dropout masks computed by tensor ops (the GPU path, and the CPU path
- * before it computed them in Java), then as the trainer does now, and prints the median per-phase breakdown of a
+ * It trains twice in one JVM, first as the trainer does now, then with the dropout masks computed by tensor ops (the
+ * GPU path, and the CPU path before it computed them in Java; {@code -Dbg2vec.bench.javaMasksOnly=true} skips this
+ * second run), and prints the median per-phase breakdown of a
  * step ({@link StepPhases}) for both, the step time and 6F / step time against the matmul peak.
  *
  * Every sample has exactly {@code length} tokens (BOS + random ids), so the step's work is fixed.
@@ -82,9 +83,11 @@ public final class TrainingBenchmark {
         System.out.printf("cores %d, torch intra-op threads %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"));
 
-        // before: dropout masks from the int64/float64 tensor ops (the GPU path); after: computed in Java
-        Run before = train(config, false, dir.resolve("out-before"));
+        // after: masks computed in Java (the CPU trainer); before: from the int64/float64 tensor ops (the GPU path),
+        // skipped with -Dbg2vec.bench.javaMasksOnly=true (minutes per step at real width): both columns are then "after"
         Run after = train(config, true, dir.resolve("out-after"));
+        Run before = Boolean.getBoolean("bg2vec.bench.javaMasksOnly") ? after
+                : train(config, false, dir.resolve("out-before"));
         double f = ForwardBenchmark.flopsPerForward(c, global, length);
         double executed = 6 * f;
         double peak = 0;

@@ -193,14 +193,21 @@ class DropoutDeterminismTest {
     }
 
     @Test
-    void appliedDropoutScalesKeptElements() {
+    void zeroDroppedKeepsExactlyTheMasksElementsUnscaled() {
         try (NDManager m = DjlRuntime.newManager()) {
-            NDArray x = m.ones(new ai.djl.ndarray.types.Shape(64, 64));
-            float[] y = DeterministicDropout.apply(x, 0.25, 5, 9).toFloatArray();
-            for (float v : y) {
-                assertTrue(v == 0f || Math.abs(v - 1f / 0.75f) < 1e-6, "value " + v);
+            NDArray x = m.arange(1f, 64 * 64 + 1f).reshape(64, 64);
+            float[] in = x.toFloatArray();
+            float[] y = DeterministicDropout.zeroDropped(x, 0.25, 5, 9).toFloatArray();
+            boolean[] keep = DeterministicDropout.keepMask(m, in.length, 0.25, 5, 9).toBooleanArray();
+            int kept = 0;
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(keep[i] ? in[i] : 0f, y[i], 0f, "element " + i);
+                kept += keep[i] ? 1 : 0;
             }
-            assertEquals(x, DeterministicDropout.apply(x, 0.0, 5, 9));
+            assertTrue(kept > 0 && kept < y.length, "some kept, some dropped: " + kept);
+            assertEquals(x, DeterministicDropout.zeroDropped(x, 0.0, 5, 9));
+            assertEquals(4.0 / 3.0, DeterministicDropout.keptScale(0.25), 1e-15);
+            assertEquals(1.0, DeterministicDropout.keptScale(0.0), 0.0);
         }
     }
 }
