@@ -4,9 +4,8 @@
 #   submit/bg2vec prepare --input DUMP --tokenizer TOKENIZER --output OUT --overwrite --master local[1]
 #   $WIKIEXTRACTOR_PYTHON -m wikiextractor.WikiExtractor --json --no-templates --processes 1 -q -o OUT DUMP
 # and prints CPU seconds (user + sys of each command and its children), wall seconds and the ratio. It also runs
-# bg2vec on the 50-page bundled sample, first to warm up (the launcher's class-data sharing archive is written by
-# the first prepare run after a build: reported), then again: that CPU time is its fixed start-up cost (JVM, Spark,
-# JIT, tokenizer). With BG2VEC_BASE set to another checkout (built), that build runs on the same dump too.
+# bg2vec on the 50-page bundled sample: that CPU time is its fixed start-up cost (JVM, Spark, JIT, tokenizer).
+# With BG2VEC_BASE set to another checkout (built), that build runs on the same dump too.
 #
 #   data-prep/bench-prepare-vs-wikiextractor.sh [COPIES]    # 1300 copies ≈ 304 MB (default); 3300 ≈ 771 MB
 #
@@ -17,7 +16,7 @@
 # BG2VEC_BASE (a checkout of an earlier commit, built with `mvn package`, measured side by side).
 # Exit code 3 when WikiExtractor cannot be run. Run it on an otherwise idle machine, or under the build lock.
 set -euo pipefail
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
   usage
   exit 0
@@ -72,12 +71,10 @@ prepare() {
   cpu "$2" "$1/submit/bg2vec" prepare --input "$3" --tokenizer "$TOKENIZER" --output "$4" --overwrite \
     --master 'local[1]'
 }
-read -r _ wu_cpu _ _ wu_wall < <(prepare "$ROOT" bg2vec-warmup "$SAMPLE" "$DIR/bg-sample")
 rm -rf "$DIR/we-out"
 read -r _ we_cpu we_user we_sys we_wall < <(cpu wikiextractor env PYTHONPATH="$WE_PYTHONPATH" "$WE_PYTHON" \
   -W ignore -m wikiextractor.WikiExtractor --json --no-templates --processes 1 -q -o "$DIR/we-out" "$DUMP")
 if [ -n "${BG2VEC_BASE:-}" ]; then
-  prepare "$BG2VEC_BASE" bg2vec-base-warmup "$SAMPLE" "$DIR/bg-base-sample" >/dev/null
   read -r _ base_cpu base_user base_sys base_wall < <(prepare "$BG2VEC_BASE" bg2vec-base "$DUMP" "$DIR/bg-base-out")
 fi
 read -r _ bg_cpu bg_user bg_sys bg_wall < <(prepare "$ROOT" bg2vec "$DUMP" "$DIR/bg-out")
@@ -99,8 +96,7 @@ if [ -n "${BG2VEC_BASE:-}" ]; then
 fi
 printf 'bg2vec prepare %7.2f CPU-s (user %.2f + sys %.2f), %6.2f s wall, %s\n' "$bg_cpu" "$bg_user" "$bg_sys" \
   "$bg_wall" "$(grep '^prepared' "$DIR/bg2vec.log")"
-printf 'bg2vec start-up (50-page sample) %.2f CPU-s, %.2f s wall; warm-up run before it %.2f CPU-s\n' "$st_cpu" \
-  "$st_wall" "$wu_cpu"
+printf 'bg2vec start-up (50-page sample) %.2f CPU-s, %.2f s wall\n' "$st_cpu" "$st_wall"
 python3 - "$we_cpu" "$bg_cpu" "$st_cpu" "${base_cpu:-}" <<'PY'
 import sys
 we, bg, st = map(float, sys.argv[1:4])
