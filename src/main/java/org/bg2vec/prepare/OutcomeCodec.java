@@ -53,11 +53,7 @@ public final class OutcomeCodec {
                 String title = r.getString();
                 String lead = r.getString();
                 String text = r.getString();
-                int[] ids = new int[r.getVarint()];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = r.getVarint();
-                }
-                return new Sample(sampleId, pageId, title, lead, text, ids);
+                return new Sample(sampleId, pageId, title, lead, text, r.getIds());
             }
             case REJECT -> {
                 long id = r.getVarlong();
@@ -73,6 +69,39 @@ public final class OutcomeCodec {
             }
             default -> throw new IllegalArgumentException("not an encoded outcome: kind " + b[0]);
         }
+    }
+
+    /**
+     * An encoded sample's fields without decoding its strings: title, lead and text stay UTF-8 slices of the
+     * encoded bytes, for a writer that stores UTF-8 (the shard writer: no decoding and re-encoding per text).
+     */
+    public static SampleBytes sampleBytes(byte[] b) {
+        Reader r = new Reader(b);
+        if (r.get() != SAMPLE) {
+            throw new IllegalArgumentException("not an encoded sample: kind " + b[0]);
+        }
+        long sampleId = r.getLong();
+        long pageId = r.getLong();
+        r.getLong();
+        int[] at = new int[SampleBytes.STRINGS];
+        int[] length = new int[SampleBytes.STRINGS];
+        for (int i = 0; i < SampleBytes.STRINGS; i++) {
+            length[i] = r.getVarint() - 1;
+            at[i] = r.at;
+            r.at += Math.max(0, length[i]);
+        }
+        return new SampleBytes(b, sampleId, pageId, at, length, r.getIds());
+    }
+
+    /**
+     * A sample as {@link #sampleBytes} reads it: string {@code i} ({@link #TITLE}, {@link #LEAD}, {@link #TEXT})
+     * is {@code length[i]} UTF-8 bytes of {@code bytes} from {@code at[i]} (length -1: null).
+     */
+    public record SampleBytes(byte[] bytes, long sampleId, long pageId, int[] at, int[] length, int[] ids) {
+        public static final int TITLE = 0;
+        public static final int LEAD = 1;
+        public static final int TEXT = 2;
+        static final int STRINGS = 3;
     }
 
     public static byte kind(byte[] b) {
@@ -188,6 +217,14 @@ public final class OutcomeCodec {
                     return v;
                 }
             }
+        }
+
+        int[] getIds() {
+            int[] ids = new int[getVarint()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = getVarint();
+            }
+            return ids;
         }
 
         String getString() {

@@ -33,12 +33,18 @@ public final class PrepareTokenizer {
     private static final Map<Path, Optional<SentencePieceBpe>> FAST = new ConcurrentHashMap<>();
     private static final Map<Path, Llm2VecTokenizer> SHARED = new ConcurrentHashMap<>();
 
-    /** A text's tokens: {@code ids[i]} starts at char {@code starts[i]}; no special prefix. */
-    public record Tokens(int[] ids, int[] starts) {
+    /**
+     * The tokens of a text, or of its first {@code length} characters: {@code ids[i]} starts at char
+     * {@code starts[i]}; no special prefix.
+     */
+    public record Tokens(int[] ids, int[] starts, int length) {
         int count() {
             return ids.length;
         }
     }
+
+    /** Characters per token of the first window HF encodes for {@link #prefixTokens} (Bulgarian: about 2.3). */
+    static final int WINDOW_CHARS_PER_TOKEN = 4;
 
     private final Llm2VecTokenizer hf;
     private final SentencePieceBpe fast;
@@ -135,9 +141,42 @@ public final class PrepareTokenizer {
     /** A text's tokens (no special prefix) and where each starts. */
     public Tokens tokens(String text) {
         if (fast == null || !fast.encode(text, scratch)) {
-            Llm2VecTokenizer.TextTokens t = hf.textTokens(text);
-            return new Tokens(t.ids(), t.starts());
+            return hfTokens(text);
         }
+        return fromScratch(text);
+    }
+
+    /**
+     * The tokens of the whole text when it has at most {@code n}, else of a prefix of it with more than {@code n}
+     * ({@link Tokens#length} says which). The Java BPE encodes word after word and stops after token {@code n}: its
+     * tokens are the first of the whole text's. Otherwise a window of the text's start (about
+     * {@value #WINDOW_CHARS_PER_TOKEN} characters per token, doubled until it holds more than {@code n}) is
+     * encoded: its last tokens can differ from the whole text's where the window cuts a word.
+     */
+    public Tokens prefixTokens(String text, int n) {
+        if (fast != null && fast.splitsAtWords() && fast.encode(text, scratch, n)) {
+            return fromScratch(text);
+        }
+        for (long window = (long) n * WINDOW_CHARS_PER_TOKEN; ; window *= 2) {
+            int end = window >= text.length() ? text.length() : codePointEnd(text, (int) window);
+            Tokens t = tokens(end == text.length() ? text : text.substring(0, end));
+            if (t.count() > n || end == text.length()) {
+                return t;
+            }
+        }
+    }
+
+    private static int codePointEnd(String text, int at) {
+        return Character.isLowSurrogate(text.charAt(at)) ? at - 1 : at;
+    }
+
+    private Tokens hfTokens(String text) {
+        Llm2VecTokenizer.TextTokens t = hf.textTokens(text);
+        return new Tokens(t.ids(), t.starts(), text.length());
+    }
+
+    /** The Java BPE's result in {@link #scratch}, every {@value #CHECK_EVERY}th compared with HF's. */
+    private Tokens fromScratch(String text) {
         int n = scratch.count();
         int[] ids = new int[n];
         int[] starts = new int[n];
@@ -145,10 +184,11 @@ public final class PrepareTokenizer {
             ids[i] = scratch.id(i);
             starts[i] = scratch.start(i);
         }
+        int length = scratch.length();
         if (fastEncodings++ % CHECK_EVERY == 0) {
-            check(text, ids, starts);
+            check(length == text.length() ? text : text.substring(0, length), ids, starts);
         }
-        return new Tokens(ids, starts);
+        return new Tokens(ids, starts, length);
     }
 
     private void check(String text, int[] ids, int[] starts) {

@@ -1,12 +1,15 @@
 package org.bg2vec.prepare;
 
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * Encoded samples ({@link OutcomeCodec}) in an order that puts samples with the same id next to each other (the
  * shard order does: it sorts by a hash of the id, then the id), with each run of one id reduced to the sample
- * {@link Dedup#sameIdWinner} keeps. Counts the samples it dropped.
+ * {@link Dedup#sameIdWinner} keeps. Counts the samples it dropped for their id: one per distinct text of a run
+ * but the kept one (samples of one id and the same text are exact duplicates: the job counts those as such).
  */
 public final class SameIdRuns implements Iterator<byte[]> {
 
@@ -32,19 +35,27 @@ public final class SameIdRuns implements Iterator<byte[]> {
         byte[] winner = next;
         long id = OutcomeCodec.sampleId(winner);
         next = null;
+        Set<Long> texts = null;
         while (sorted.hasNext()) {
             byte[] b = sorted.next();
             if (OutcomeCodec.sampleId(b) != id) {
                 next = b;
                 break;
             }
+            if (texts == null) {
+                texts = new HashSet<>();
+                texts.add(OutcomeCodec.textKey(winner));
+            }
+            texts.add(OutcomeCodec.textKey(b));
             winner = sameIdWinner(winner, b);
-            dropped++;
+        }
+        if (texts != null) {
+            dropped += texts.size() - 1;
         }
         return winner;
     }
 
-    /** Samples dropped so far because another sample with their id was kept. */
+    /** Samples dropped so far because another sample with their id (and another text) was kept. */
     public long dropped() {
         return dropped;
     }

@@ -32,9 +32,23 @@ public final class ShardWriter {
         return String.format("part-%05d.parquet", i);
     }
 
-    /** Writes samples (in the iterator's order) to {@code file}; returns the number written. */
-    public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<Sample> samples)
+    /**
+     * Writes samples encoded by {@link OutcomeCodec} (in the iterator's order) to {@code file}, their strings
+     * straight from the encoded UTF-8; returns the number written.
+     */
+    public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<byte[]> encoded)
             throws IOException {
+        Iterator<OutcomeCodec.SampleBytes> samples = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return encoded.hasNext();
+            }
+
+            @Override
+            public OutcomeCodec.SampleBytes next() {
+                return OutcomeCodec.sampleBytes(encoded.next());
+            }
+        };
         return write(conf, file, attempt, new Rows<>(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample), samples);
     }
 
@@ -56,15 +70,26 @@ public final class ShardWriter {
      * group of repeated "list" groups of one "element".
      */
 
-    private static void sample(RecordConsumer rc, Sample s) {
+    /** A sample row; the text (and its ids) are both the query and the positive (SimCSE). */
+    private static void sample(RecordConsumer rc, OutcomeCodec.SampleBytes s) {
         longField(rc, PreparedData.SAMPLE_ID, 0, s.sampleId());
         longField(rc, PreparedData.PAGE_ID, 1, s.pageId());
-        stringField(rc, PreparedData.TITLE, 2, s.title());
-        stringField(rc, PreparedData.LEAD, 3, s.lead());
-        stringField(rc, PreparedData.QUERY, 4, s.text());
-        stringField(rc, PreparedData.POSITIVE, 5, s.text());
+        binaryField(rc, PreparedData.TITLE, 2, utf8(s, OutcomeCodec.SampleBytes.TITLE));
+        binaryField(rc, PreparedData.LEAD, 3, utf8(s, OutcomeCodec.SampleBytes.LEAD));
+        Binary text = utf8(s, OutcomeCodec.SampleBytes.TEXT);
+        binaryField(rc, PreparedData.QUERY, 4, text);
+        binaryField(rc, PreparedData.POSITIVE, 5, text);
         idsField(rc, PreparedData.QUERY_IDS, 6, s.ids());
         idsField(rc, PreparedData.POSITIVE_IDS, 7, s.ids());
+    }
+
+    /** String {@code i} of a sample: the same bytes {@link Binary#fromString} would give, without a copy. */
+    private static Binary utf8(OutcomeCodec.SampleBytes s, int i) {
+        if (s.length()[i] < 0) {
+            throw new IllegalArgumentException("sample " + s.sampleId() + " of page " + s.pageId()
+                    + " has a null " + PreparedData.SAMPLE_COLUMNS.get(2 + i) + " (a bug in prepare)");
+        }
+        return Binary.fromConstantByteArray(s.bytes(), s.at()[i], s.length()[i]);
     }
 
     private static void reject(RecordConsumer rc, Reject r) {
@@ -86,8 +111,12 @@ public final class ShardWriter {
     }
 
     private static void stringField(RecordConsumer rc, String name, int index, String value) {
+        binaryField(rc, name, index, Binary.fromString(value));
+    }
+
+    private static void binaryField(RecordConsumer rc, String name, int index, Binary value) {
         rc.startField(name, index);
-        rc.addBinary(Binary.fromString(value));
+        rc.addBinary(value);
         rc.endField(name, index);
     }
 

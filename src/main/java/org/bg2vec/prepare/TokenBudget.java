@@ -2,15 +2,15 @@ package org.bg2vec.prepare;
 
 /**
  * Cuts a text to a prefix that fits a token budget, at a word boundary when there is one, so that a sample's text
- * and its ids always agree: the ids returned are exactly {@code ids(text)}. One encoding per text: a window of the
- * text's start (about {@value #WINDOW_CHARS_PER_TOKEN} characters per budget token; the text itself when shorter)
- * is tokenized once with the start of every token; the cut is the longest prefix ending at a word boundary (before
- * a whitespace that follows a non-whitespace) within the characters of the window's first {@code budget} tokens
- * whose own encoding fits. A boundary where a window token starts needs no second encoding: BPE did not merge
- * across it, so the tokens before it are exactly the prefix's own encoding. Other boundaries (rare: BPE merged
- * across them) are encoded alone to check, at most {@value #MAX_UNALIGNED} per cut. A window with too few tokens
- * is doubled. The result depends only on the text, never on what the task cut before: outputs must not depend
- * on partitioning.
+ * and its ids always agree: the ids returned are exactly {@code ids(text)}. One encoding per text: the text's
+ * start is tokenized once, with the start of every token, until it holds more than {@code budget} tokens
+ * ({@link PrepareTokenizer#prefixTokens}: the Java BPE stops after the word holding token #budget; HF encodes a
+ * window of the text's start); the cut is the longest prefix ending at a word boundary (before a whitespace that
+ * follows a non-whitespace) within the characters of the first {@code budget} tokens whose own encoding fits. A
+ * boundary where a token starts needs no second encoding: BPE did not merge across it, so the tokens before it
+ * are exactly the prefix's own encoding. Other boundaries (rare: BPE merged across them) are encoded alone to
+ * check, at most {@value #MAX_UNALIGNED} per cut. The result depends only on the text, never on what the task
+ * cut before: outputs must not depend on partitioning.
  */
 public final class TokenBudget {
 
@@ -18,8 +18,6 @@ public final class TokenBudget {
     public record Cut(String text, int[] ids) {
     }
 
-    /** Characters per budget token in the first window (Bulgarian: about 2.3 characters per Llama-2 token). */
-    static final int WINDOW_CHARS_PER_TOKEN = 4;
     /** Boundaries BPE merged across that are checked by encoding the prefix alone, at most, per cut. */
     private static final int MAX_UNALIGNED = 4;
 
@@ -61,20 +59,14 @@ public final class TokenBudget {
         if (text.isEmpty()) {
             return new Cut("", ids(""));
         }
-        for (long window = (long) budget * WINDOW_CHARS_PER_TOKEN; ; window *= 2) {
-            int end = window >= text.length() ? text.length() : codePointEnd(text, (int) window);
-            PrepareTokenizer.Tokens t = tokenizer.tokens(end == text.length() ? text : text.substring(0, end));
-            if (t.count() <= budget) {
-                if (end == text.length()) {
-                    return new Cut(text, tokenizer.ids(t, t.count()));
-                }
-                continue; // the window fits whole: the cut lies further on
-            }
-            return cutWithin(text, t);
+        PrepareTokenizer.Tokens t = tokenizer.prefixTokens(text, budget);
+        if (t.count() <= budget) {
+            return new Cut(text, tokenizer.ids(t, t.count()));
         }
+        return cutWithin(text, t);
     }
 
-    /** The cut when the window's tokens exceed the budget: the last fitting word boundary before token #budget. */
+    /** The cut when the prefix's tokens exceed the budget: the last fitting word boundary before token #budget. */
     private Cut cutWithin(String text, PrepareTokenizer.Tokens t) {
         int unaligned = 0;
         for (int p = lastBoundary(text, t.starts()[budget]); p > 0; p = lastBoundary(text, p - 1)) {
@@ -105,10 +97,6 @@ public final class TokenBudget {
             }
         }
         return lo;
-    }
-
-    private static int codePointEnd(String text, int at) {
-        return Character.isLowSurrogate(text.charAt(at)) ? at - 1 : at;
     }
 
     /** A cut before a whitespace that follows a non-whitespace, or the end. */

@@ -5,10 +5,13 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.bg2vec.prepare.DumpReadException;
+import org.bg2vec.prepare.DuplicateTexts;
 import org.bg2vec.prepare.InputPlan;
 import org.bg2vec.prepare.InputPlanner;
+import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.OutputDirectory;
 import org.bg2vec.prepare.PhaseTimer;
 import org.bg2vec.prepare.PrepareConfig;
@@ -98,7 +101,7 @@ public final class PrepareJob {
             PrepareManifest.Splits splits = config.nearDup()
                     ? withoutNearDuplicates(spark, outcomes.samples(), read.samples(), config, counts, out, conf,
                     timer)
-                    : withoutDuplicates(outcomes.samples(), read.samples(), config, counts, out, conf, timer);
+                    : withoutDuplicates(jsc, outcomes.samples(), read.samples(), config, counts, out, conf, timer);
             LOG.info("prepare: wrote {} train and {} validation samples in {} shards each, {} rejects",
                     splits.train().samples(), splits.validation().samples(), config.shards(), rejects);
             PrepareManifest manifest = PrepareManifest.of(config, plan.manifestInputs(counts),
@@ -114,18 +117,26 @@ public final class PrepareJob {
     }
 
     /**
-     * Exact de-duplication and the shards in two shuffles: by text, then the shard sort, whose writer drops
-     * samples with an id already taken ({@link SampleDedup}).
+     * Exact de-duplication and the shards: a shuffle of (text key, sample id) pairs finds the duplicated texts
+     * ({@link SampleDedup#duplicateTexts}), sent to every task to filter the samples on the way to the shard sort,
+     * whose writer drops samples with an id already taken ({@link SampleDedup}).
      */
-    private static PrepareManifest.Splits withoutDuplicates(JavaRDD<byte[]> samples, long before,
-                                                            PrepareConfig config, ReasonCounts counts,
+    private static PrepareManifest.Splits withoutDuplicates(JavaSparkContext jsc, JavaRDD<byte[]> samples,
+                                                            long before, PrepareConfig config, ReasonCounts counts,
                                                             OutputDirectory out, HadoopConf conf, PhaseTimer timer)
             throws IOException {
-        ShardWrites.Written w = timer.time("dedup_shuffle_write",
-                () -> ShardWrites.splits(SampleDedup.distinctTexts(samples), config, out, conf));
-        SampleDedup.count(counts, before, w.samples() + w.sameIdDropped(), w.samples());
-        counts.requireSamplesLeft(w.samples());
-        return w.splits();
+        DuplicateTexts dups = timer.time("dedup", () -> SampleDedup.duplicateTexts(samples));
+        Broadcast<DuplicateTexts> kept = jsc.broadcast(dups);
+        try {
+            ShardWrites.Written w = timer.time("shuffle_write", () -> ShardWrites.splits(
+                    samples.filter(b -> kept.value().keeps(OutcomeCodec.textKey(b), OutcomeCodec.sampleId(b))),
+                    config, out, conf));
+            SampleDedup.count(counts, before, w.samples() + w.sameIdDropped(), w.samples());
+            counts.requireSamplesLeft(w.samples());
+            return w.splits();
+        } finally {
+            kept.destroy();
+        }
     }
 
     /** Exact de-duplication (persisted), near-duplicate removal, then the shards. */

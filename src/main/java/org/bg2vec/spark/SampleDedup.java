@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.bg2vec.prepare.Dedup;
+import org.bg2vec.prepare.DuplicateTexts;
 import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.ReasonCounts;
 import org.bg2vec.prepare.Reasons;
@@ -12,16 +13,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
+import java.util.List;
+
 /**
- * Exact de-duplication, one shuffle per {@link Dedup} rule. The job's usual path only runs the first one here
- * ({@link #distinctTexts}): the shard sort brings samples of the same id together, and the shard writer applies
- * the second rule ({@link SameIdRuns}). Near-duplicate removal needs both rules applied first ({@link #unique}).
+ * Exact de-duplication. The job's usual path finds the duplicated texts from a shuffle of (text key, sample id)
+ * pairs only ({@link #duplicateTexts}) and filters the samples with them on the way to the shard sort, which
+ * brings samples of the same id together: the shard writer applies the second rule ({@link SameIdRuns}).
+ * Near-duplicate removal needs both rules applied first, one shuffle of the samples per rule ({@link #unique}).
  */
 final class SampleDedup {
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleDedup.class);
 
     private SampleDedup() {
+    }
+
+    /**
+     * The texts more than one sample has, with the sample id kept for each (a shuffle of 16-byte pairs, combined
+     * on the map side; the result, one entry per duplicated text, is collected).
+     */
+    static DuplicateTexts duplicateTexts(JavaRDD<byte[]> samples) {
+        List<long[]> dups = samples
+                .mapToPair(b -> new Tuple2<>(OutcomeCodec.textKey(b), new long[]{OutcomeCodec.sampleId(b), 1}))
+                .reduceByKey((a, b) -> new long[]{Dedup.keepsFirstOfSameText(a[0], b[0]) ? a[0] : b[0], a[1] + b[1]})
+                .filter(t -> t._2()[1] > 1)
+                .map(t -> new long[]{t._1(), t._2()[0]})
+                .collect();
+        return DuplicateTexts.of(dups);
     }
 
     /** The samples with one sample per text, the one {@link Dedup#keepsFirstOfSameText} keeps (lazy: a shuffle). */

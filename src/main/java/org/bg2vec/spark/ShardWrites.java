@@ -10,7 +10,6 @@ import org.bg2vec.prepare.PrepareConfig;
 import org.bg2vec.prepare.PrepareManifest;
 import org.bg2vec.prepare.Reject;
 import org.bg2vec.prepare.SameIdRuns;
-import org.bg2vec.prepare.Sample;
 import org.bg2vec.prepare.ShardWriter;
 import org.bg2vec.prepare.StableHash;
 import org.bg2vec.prepare.ValidationSplit;
@@ -78,16 +77,7 @@ final class ShardWrites {
                             return it.next()._2();
                         }
                     });
-                    Iterator<Sample> rows = new Iterator<>() {
-                        public boolean hasNext() {
-                            return unique.hasNext();
-                        }
-
-                        public Sample next() {
-                            return (Sample) OutcomeCodec.decode(unique.next());
-                        }
-                    };
-                    long n = ShardWriter.writeSamples(conf.get(), file, attempt(), rows);
+                    long n = ShardWriter.writeSamples(conf.get(), file, attempt(), unique);
                     return List.of(new long[]{partition, n, unique.dropped()}).iterator();
                 }).collect();
         long[] samples = new long[2];

@@ -124,6 +124,9 @@ final class ArticleBuilder {
      * "({{lang-en|X}}; 1903 – 1995)" → "(1903 – 1995)").
      */
     static String tidySpacing(String s) {
+        if (s.indexOf('(') < 0 && !hasSpaceBeforeTight(s)) {
+            return s; // nothing to remove (most paragraphs): found by indexOf, not char by char
+        }
         StringBuilder sb = null;
         boolean afterParen = false;
         int n = s.length();
@@ -144,6 +147,15 @@ final class ArticleBuilder {
             }
         }
         return sb == null ? s : sb.toString().trim();
+    }
+
+    private static boolean hasSpaceBeforeTight(String s) {
+        for (int i = s.indexOf(' '); i >= 0 && i + 1 < s.length(); i = s.indexOf(' ', i + 1)) {
+            if (isTightBefore(s.charAt(i + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTightBefore(char c) {

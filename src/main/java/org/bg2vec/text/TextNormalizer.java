@@ -82,7 +82,7 @@ public final class TextNormalizer {
                     pendingSpace = false;
                     spaceIfAlnum = true;
                 } else {
-                    boolean alnum = Character.isLetterOrDigit(c)
+                    boolean alnum = isLetterOrDigit(c)
                             || (Character.isHighSurrogate(c) && Character.isLetterOrDigit(s.codePointAt(i)));
                     emit(c == '\u0450' ? '\u0435' : c == '\u0400' ? '\u0415' : c, alnum);
                 }
@@ -144,6 +144,17 @@ public final class TextNormalizer {
     }
 
     /** True for characters that become an ASCII space (Unicode spaces, tab, CR, form feed). */
+    /**
+     * {@link Character#isLetterOrDigit(char)}, answered without the Unicode tables for ASCII and the Cyrillic
+     * letters А–я (most characters of a Bulgarian article; the tables cost more than the rest of the loop).
+     */
+    static boolean isLetterOrDigit(char c) {
+        if (c < 0x80) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+        return (c >= '\u0410' && c <= '\u044F') || Character.isLetterOrDigit(c);
+    }
+
     static boolean isSpaceLike(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000B' || c == '\u00A0'
                 || (c >= '\u2000' && c <= '\u200A') || c == '\u202F' || c == '\u205F' || c == '\u3000'

@@ -163,6 +163,17 @@ public final class SentencePieceBpe {
      *         undefined
      */
     public boolean encode(String text, Tokens out) {
+        return encode(text, out, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Encodes the start of a text: word after word (when {@link #splitsAtWords()}; else the whole text) until more
+     * than {@code maxTokens} tokens are out or the text ends. {@link Tokens#length()} says how many characters
+     * were encoded; the tokens are both that prefix's own encoding and the first tokens of the whole text's.
+     *
+     * @return false when the text must be encoded by HF instead (see the class comment)
+     */
+    public boolean encode(String text, Tokens out, int maxTokens) {
         out.clear();
         if (text.isEmpty()) {
             return true;
@@ -171,19 +182,30 @@ public final class SentencePieceBpe {
             return false;
         }
         if (!splitsAtWords) {
+            out.length = text.length();
             return piece(text, 0, text.length(), true, out);
         }
         int end = nextWord(text, 0);
         if (!piece(text, 0, end, true, out)) {
             return false;
         }
-        for (int start = end; start < text.length(); start = end) {
+        for (int start = end; start < text.length() && out.count <= maxTokens; start = end) {
             end = nextWord(text, start);
             if (!cachedPiece(text, start, end, out)) {
                 return false;
             }
         }
+        out.length = end;
         return true;
+    }
+
+    /**
+     * Whether BPE factorizes at word starts for this vocabulary (no merge joins a token ending in another
+     * character to one starting with ▁): then {@link #encode(String, Tokens, int)} stops early, and words are
+     * cached.
+     */
+    public boolean splitsAtWords() {
+        return splitsAtWords;
     }
 
     /**
@@ -398,9 +420,15 @@ public final class SentencePieceBpe {
         private int[] outIds = new int[256];
         private int[] outStarts = new int[256];
         private int count;
+        private int length;
 
         public int count() {
             return count;
+        }
+
+        /** Characters of the text the tokens are the encoding of (a prefix when the encoding stopped early). */
+        public int length() {
+            return length;
         }
 
         public int id(int i) {
@@ -414,6 +442,7 @@ public final class SentencePieceBpe {
         void clear() {
             size = 0;
             count = 0;
+            length = 0;
         }
 
         void addSymbol(int symbolId, int charStart) {

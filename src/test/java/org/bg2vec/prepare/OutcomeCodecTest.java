@@ -2,11 +2,14 @@ package org.bg2vec.prepare;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The job's wire form of outcomes round-trips every field, and its key accessors read the encoded bytes. */
 class OutcomeCodecTest {
@@ -27,6 +30,28 @@ class OutcomeCodecTest {
         assertEquals(s.sampleId(), OutcomeCodec.sampleId(b));
         assertEquals(s.pageId(), OutcomeCodec.pageId(b));
         assertEquals(Dedup.textKey(s), OutcomeCodec.textKey(b));
+    }
+
+    @Test
+    void sampleBytesAreTheFieldsUtf8WithoutDecoding() {
+        Sample s = new Sample(SampleIds.of(7L, 1), 7L, "Рила", "", "Рила 😀 е\nпланина.", new int[]{1, 300, 37_999});
+        OutcomeCodec.SampleBytes v = OutcomeCodec.sampleBytes(OutcomeCodec.encode(s));
+        assertEquals(s.sampleId(), v.sampleId());
+        assertEquals(s.pageId(), v.pageId());
+        assertArrayEquals(s.title().getBytes(StandardCharsets.UTF_8), slice(v, OutcomeCodec.SampleBytes.TITLE));
+        assertArrayEquals(new byte[0], slice(v, OutcomeCodec.SampleBytes.LEAD));
+        assertArrayEquals(s.text().getBytes(StandardCharsets.UTF_8), slice(v, OutcomeCodec.SampleBytes.TEXT));
+        assertArrayEquals(s.ids(), v.ids());
+        OutcomeCodec.SampleBytes noLead = OutcomeCodec.sampleBytes(OutcomeCodec.encode(
+                new Sample(1L, 1L, "t", null, "x", new int[]{1})));
+        assertEquals(-1, noLead.length()[OutcomeCodec.SampleBytes.LEAD]);
+        assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), slice(noLead, OutcomeCodec.SampleBytes.TEXT));
+        byte[] reject = OutcomeCodec.encode(new Reject(1L, "t", "s", Reasons.BAD_ROW, "d"));
+        assertThrows(IllegalArgumentException.class, () -> OutcomeCodec.sampleBytes(reject));
+    }
+
+    private static byte[] slice(OutcomeCodec.SampleBytes v, int i) {
+        return Arrays.copyOfRange(v.bytes(), v.at()[i], v.at()[i] + v.length()[i]);
     }
 
     @Test

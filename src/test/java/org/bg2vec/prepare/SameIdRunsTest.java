@@ -49,6 +49,21 @@ class SameIdRunsTest {
     }
 
     @Test
+    void samplesOfOneIdAndOneTextAreNotCountedAsDroppedForTheirId() {
+        Sample b1 = sample(SampleIds.of(2, 0), "Б", "текст едно");
+        Sample b1Again = sample(SampleIds.of(2, 0), "Б от друг вход", "текст едно");
+        Sample b2 = sample(SampleIds.of(2, 0), "Б друго", "текст две");
+        Sample winner = Dedup.sameIdWinner(Dedup.sameIdWinner(b1, b1Again), b2);
+        for (List<Sample> run : List.of(List.of(b1, b1Again, b2), List.of(b1Again, b2, b1), List.of(b2, b1, b1Again))) {
+            long[] dropped = new long[1];
+            List<Sample> out = reduce(run, dropped);
+            assertEquals(1, out.size());
+            assertEquals(winner.title(), out.get(0).title());
+            assertEquals(1, dropped[0], "one other text; the same text twice is an exact duplicate");
+        }
+    }
+
+    @Test
     void distinctIdsAndNoSamplesPassUnchanged() {
         long[] dropped = new long[1];
         assertFalse(new SameIdRuns(List.<byte[]>of().iterator()).hasNext());

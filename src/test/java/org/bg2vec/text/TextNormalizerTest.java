@@ -9,6 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TextNormalizerTest {
 
     @Test
+    void theFastLetterOrDigitAgreesWithCharacterOnEveryChar() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            assertEquals(Character.isLetterOrDigit((char) c), TextNormalizer.isLetterOrDigit((char) c),
+                    "char " + c);
+        }
+    }
+
+    @Test
     void shortIStaysShortIEvenWhenDecomposed() {
         assertEquals("й", TextNormalizer.normalize("й"));
         assertEquals("й", TextNormalizer.normalize("и\u0306")); // и + combining breve composes to й

@@ -84,6 +84,37 @@ class SentencePieceBpeTest {
     }
 
     @Test
+    void anEncodingThatStopsEarlyIsHfsEncodingOfAWordPrefixAndTheStartOfTheWholeText() throws Exception {
+        assertTrue(bpe.splitsAtWords());
+        SentencePieceBpe.Tokens whole = new SentencePieceBpe.Tokens();
+        SentencePieceBpe.Tokens part = new SentencePieceBpe.Tokens();
+        int stopped = 0;
+        for (String t : sampleTexts()) {
+            for (int n : new int[]{0, 1, 7, 127}) {
+                if (!bpe.encode(t, whole) || !bpe.encode(t, part, n)) {
+                    continue;
+                }
+                assertEquals(t.length(), whole.length());
+                if (part.length() < t.length()) {
+                    stopped++;
+                    assertTrue(part.count() > n, "stops only after token #n");
+                    assertTrue(t.charAt(part.length()) == ' ' || t.charAt(part.length()) == '\u2581', "stops at a word");
+                    assertTrue(part.count() <= whole.count());
+                    assertSameAsHf(t.substring(0, part.length()), whole); // the prefix's own encoding...
+                    bpe.encode(t, whole);
+                } else {
+                    assertTrue(part.count() == whole.count());
+                }
+                for (int i = 0; i < part.count(); i++) { // ...and the start of the whole text's
+                    assertEquals(whole.id(i), part.id(i));
+                    assertEquals(whole.start(i), part.start(i));
+                }
+            }
+        }
+        assertTrue(stopped > 50, stopped + " texts stopped early");
+    }
+
+    @Test
     void sampleArticlesAndTheirPrefixesGiveHfIdsAndOffsets() throws Exception {
         SentencePieceBpe.Tokens out = new SentencePieceBpe.Tokens();
         int taken = 0;
