@@ -23,10 +23,14 @@ bg2vec_find_thin_jar() {
 bg2vec_local_jar() {
   local jar
   jar=$(bg2vec_find_thin_jar)
-  if [ -z "$jar" ] || [ ! -d target/lib ] || [ -n "$(find src pom.xml conf -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  # only what goes into the jar counts (docs and tests do not); Maven leaves a jar whose classes did not change
+  # untouched, so it is touched after a build: otherwise every later run would build again
+  if [ -z "$jar" ] || [ ! -d target/lib ] \
+      || [ -n "$(find src/main pom.xml conf -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "bg2vec: building (mvn -B -q -Dmaven.test.skip=true package)..." >&2
     mvn -B -q -Dmaven.test.skip=true package >&2 || { echo "bg2vec: the build failed" >&2; return 1; }
     jar=$(bg2vec_find_thin_jar)
+    touch "$jar"
   fi
   printf '%s' "$jar"
 }
