@@ -101,7 +101,8 @@ public final class PrepareJob {
             PrepareManifest.Splits splits = config.nearDup()
                     ? withoutNearDuplicates(spark, outcomes.samples(), read.samples(), config, counts, out, conf,
                     timer)
-                    : withoutDuplicates(jsc, outcomes.samples(), read.samples(), config, counts, out, conf, timer);
+                    : withoutDuplicates(JavaSparkContext.fromSparkContext(spark.sparkContext()), outcomes.samples(),
+                    read.samples(), config, counts, out, conf, timer);
             LOG.info("prepare: wrote {} train and {} validation samples in {} shards each, {} rejects",
                     splits.train().samples(), splits.validation().samples(), config.shards(), rejects);
             PrepareManifest manifest = PrepareManifest.of(config, plan.manifestInputs(counts),
