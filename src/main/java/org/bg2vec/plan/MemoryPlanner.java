@@ -1,6 +1,7 @@
 package org.bg2vec.plan;
 
 import org.bg2vec.format.SafetensorsFile;
+import org.bg2vec.model.DeterministicDropout;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.MistralWeights;
@@ -24,6 +25,8 @@ import java.util.function.Predicate;
  *   <li>the objective's own ({@link Objective}): SimCSE's GradCache keeps the gathered global batch of embeddings,
  *       their gradients and the loss, float32; MNTP keeps the float32 LM head (its gradient too when trained, which
  *       then also counts in the optimizer's state) and the logits of the labelled positions;</li>
+ *   <li>on the CPU, the dropout masks that the passes without grad keep for their re-forward with grad
+ *       ({@link #hostMasks}), at most {@link DeterministicDropout#HOST_MASK_BUDGET_BYTES};</li>
  *   <li>collectives: on GPUs with several workers NCCL's device scratch (the gradient, float32) and its own
  *       buffers (assumed {@link #NCCL_BUFFERS});</li>
  *   <li>on a GPU a reserve: the CUDA context and cuBLAS workspaces ({@link #CUDA_CONTEXT}) and the caching
@@ -69,6 +72,10 @@ public final class MemoryPlanner {
         int microBatches = Math.max(1, r.slice() / Math.max(1, b));
         device.add(new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)",
                 4 * trained * (31 - Integer.numberOfLeadingZeros(microBatches) + 2)));
+        if (!r.gpu() && hostMasks(r, recompute) > 0) {
+            device.add(new MemoryPlan.Item("dropout masks kept for the re-forward (CPU, 1 byte per element)",
+                    hostMasks(r, recompute)));
+        }
         if (r.gpu() && r.workers() > 1) {
             long scratch = Math.max(4 * trained, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
             device.add(new MemoryPlan.Item("NCCL: gradient scratch + communicator buffers", scratch + NCCL_BUFFERS));
@@ -106,6 +113,18 @@ public final class MemoryPlanner {
                         : "MNTP lm_head, frozen: fp32 values", o.trainLmHead() ? 2 * head : head),
                 new MemoryPlan.Item(String.format(Locale.ROOT, "MNTP logits of %d labelled positions (3 x fp32)",
                         positions), 3 * 4 * positions * r.model().vocabSize()));
+    }
+
+    /**
+     * The CPU's dropout masks kept between a pass without grad and its re-forward with grad (HostMaskCache), up to
+     * its budget: SimCSE's first pass embeds the whole slice, both views, before any re-forward, so all their masks
+     * (every layer) are held at once; MNTP has a pass without grad only with recomputation, one micro-batch's.
+     * The masks of the micro-batch being re-forwarded are counted here and in its activations (a little over).
+     */
+    static long hostMasks(PlanRequest r, boolean recompute) {
+        long samples = r.objective().mntp() ? (recompute ? r.microBatch() : 0) : 2L * r.slice();
+        long masks = samples * r.model().numHiddenLayers() * r.activations().dropoutMasksPerLayer();
+        return Math.min(masks, DeterministicDropout.HOST_MASK_BUDGET_BYTES);
     }
 
     /** MNTP's labelled positions in one micro-batch: {@code mlm_probability} of the seqLen - 1 predicted ones. */

@@ -59,6 +59,34 @@ class MemoryPlannerTest {
     }
 
     @Test
+    void theCpuPlanCountsTheKeptDropoutMasksOfTheWholeSliceUpToTheCacheBudget() {
+        // H 64, MLP 176, 4 heads on 2 kv heads, L 8: LoRA masks L·(3H + Q + 2H + I) = 8·560, attention n·L² = 256
+        MistralConfig tiny = shape(100, 64, 176, 2, 4, 2);
+        assertEquals(8 * 560 + 256, new ActivationModel(tiny, 8, 4, 4, true, true).dropoutMasksPerLayer());
+        assertEquals(8 * 560, new ActivationModel(tiny, 8, 4, 4, true, false).dropoutMasksPerLayer());
+        // global batch 12 on 2 workers: a slice of 6 samples, both views, 2 layers, whatever the micro-batch
+        for (boolean recompute : new boolean[]{false, true}) {
+            PlanRequest cpu = new PlanRequest(tiny, 4, 8, 3, 12, 2, 4, true, true, 0, false, Objective.SIMCSE);
+            assertEquals(6L * 2 * 2 * (8 * 560 + 256), maskItem(MemoryPlanner.plan(cpu, recompute)));
+            // MNTP has a pass without grad only with recomputation: one micro-batch of one view
+            PlanRequest mntp = new PlanRequest(tiny, 4, 8, 3, 12, 2, 4, true, true, 0, false,
+                    Objective.mntp(false, 0.2));
+            assertEquals(recompute ? 3L * 2 * (8 * 560 + 256) : 0, maskItem(MemoryPlanner.plan(mntp, recompute)));
+        }
+        // at 7B widths a slice of 128 needs far more than the cache keeps: the budget
+        PlanRequest big = new PlanRequest(MISTRAL_7B, 4, 128, 8, 128, 1, 16, true, true, 0, false, Objective.SIMCSE);
+        assertEquals(org.bg2vec.model.DeterministicDropout.HOST_MASK_BUDGET_BYTES,
+                maskItem(MemoryPlanner.plan(big, true)));
+        // no cache on a GPU
+        assertEquals(0, maskItem(MemoryPlanner.plan(request(MISTRAL_7B, 2, 8), true)));
+    }
+
+    private static long maskItem(MemoryPlan plan) {
+        return plan.device().stream().filter(i -> i.name().startsWith("dropout masks"))
+                .mapToLong(MemoryPlan.Item::bytes).sum();
+    }
+
+    @Test
     void eachLayerAddsItsSavedTensorsOrWithRecomputationOnlyItsInput() {
         for (MistralConfig m : new MistralConfig[]{MISTRAL_7B, LLAMA2_13B, TINYLLAMA}) {
             for (int bytes : new int[]{2, 4}) {
