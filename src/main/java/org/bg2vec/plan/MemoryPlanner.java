@@ -66,12 +66,7 @@ public final class MemoryPlanner {
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "activations: micro-batch %d x %s", b,
                 recompute ? "(layer inputs + one layer)" : "(all layers)"), activations));
         device.addAll(objectiveItems(r));
-        device.add(new MemoryPlan.Item("AdamW m, v and master values (fp32) + update temporaries",
-                12 * trained + OPTIMIZER_TEMPORARIES));
-        // the tree sum holds at most floor(log2(micro-batches)) + 1 partial sums, plus the next micro-batch's gradient
-        int microBatches = Math.max(1, r.slice() / Math.max(1, b));
-        device.add(new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)",
-                4 * trained * (31 - Integer.numberOfLeadingZeros(microBatches) + 2)));
+        device.addAll(optimizerItems(r, trained, activations + 4 * lora));
         if (!r.gpu() && hostMasks(r, recompute) > 0) {
             device.add(new MemoryPlan.Item("dropout masks kept for the re-forward (CPU, 1 byte per element)",
                     hostMasks(r, recompute)));
@@ -113,6 +108,38 @@ public final class MemoryPlanner {
                         : "MNTP lm_head, frozen: fp32 values", o.trainLmHead() ? 2 * head : head),
                 new MemoryPlan.Item(String.format(Locale.ROOT, "MNTP logits of %d labelled positions (3 x fp32)",
                         positions), 3 * 4 * positions * r.model().vocabSize()));
+    }
+
+    /**
+     * AdamW's state and the flat gradients. The tree sum holds at most floor(log2(micro-batches)) + 1 partial sums,
+     * plus the next micro-batch's gradient. On a GPU all of it and the update's temporaries
+     * ({@link #OPTIMIZER_TEMPORARIES}) are counted on top of the gradient pass (the caching allocator may not reuse
+     * the freed activations' blocks for them; an assumption until measured there). On the CPU, where freed memory
+     * goes back to the system, what is held at once is counted, as measured (benchmarks-memory.md): during a
+     * backward only the partial sums of the earlier micro-batches (floor(log2(micro-batches)) at most); the
+     * summed gradient and the update's temporaries only after the last backward has freed {@code freedAfterPass}
+     * (the activations and the parameters' own gradients), so only what exceeds that.
+     */
+    private static List<MemoryPlan.Item> optimizerItems(PlanRequest r, long trained, long freedAfterPass) {
+        int microBatches = Math.max(1, r.slice() / Math.max(1, r.microBatch()));
+        int log2 = 31 - Integer.numberOfLeadingZeros(microBatches);
+        if (r.gpu()) {
+            return List.of(new MemoryPlan.Item("AdamW m, v and master values (fp32) + update temporaries",
+                            12 * trained + OPTIMIZER_TEMPORARIES),
+                    new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)", 4 * trained * (log2 + 2)));
+        }
+        List<MemoryPlan.Item> items = new ArrayList<>();
+        items.add(new MemoryPlan.Item("AdamW m, v and master values (fp32)", 12 * trained));
+        if (log2 > 0) {
+            items.add(new MemoryPlan.Item("flat gradients: the tree sum's partial sums during a backward (fp32)",
+                    4 * trained * log2));
+        }
+        long update = 4 * trained + OPTIMIZER_TEMPORARIES - freedAfterPass;
+        if (update > 0) {
+            items.add(new MemoryPlan.Item("the update: summed gradient + temporaries beyond the freed activations",
+                    update));
+        }
+        return items;
     }
 
     /**
