@@ -19,14 +19,15 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>base weights in the compute type (embedding + layers + norms; {@code lm_head} only for MNTP, below);</li>
  *   <li>the trained LoRA's values and gradients, float32, and AdamW's state and the flat gradients on the device too
- *       (the optimizer runs as tensor operations there; the host holds copies only while a checkpoint is saved);</li>
+ *       (the optimizer runs as tensor operations there; the host holds copies only while a checkpoint is saved;
+ *       what of it is held at the same time as the activations: {@code optimizerItems});</li>
  *   <li>activations of one micro-batch's gradient pass ({@link ActivationModel}): every layer's saved tensors,
  *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient;</li>
  *   <li>the objective's own ({@link Objective}): SimCSE's GradCache keeps the gathered global batch of embeddings,
  *       their gradients and the loss, float32; MNTP keeps the float32 LM head (its gradient too when trained, which
  *       then also counts in the optimizer's state) and the logits of the labelled positions;</li>
  *   <li>on the CPU, the dropout masks that the passes without grad keep for their re-forward with grad
- *       ({@link #hostMasks}), at most {@link DeterministicDropout#HOST_MASK_BUDGET_BYTES};</li>
+ *       ({@code hostMasks}), at most {@link DeterministicDropout#HOST_MASK_BUDGET_BYTES};</li>
  *   <li>collectives: on GPUs with several workers NCCL's device scratch (the gradient, float32) and its own
  *       buffers (assumed {@link #NCCL_BUFFERS});</li>
  *   <li>on a GPU a reserve: the CUDA context and cuBLAS workspaces ({@link #CUDA_CONTEXT}) and the caching
@@ -146,11 +147,17 @@ public final class MemoryPlanner {
      * The CPU's dropout masks kept between a pass without grad and its re-forward with grad (HostMaskCache), up to
      * its budget: SimCSE's first pass embeds the whole slice, both views, before any re-forward, so all their masks
      * (every layer) are held at once; MNTP has a pass without grad only with recomputation, one micro-batch's.
-     * The masks of the micro-batch being re-forwarded are counted here and in its activations (a little over).
+     * The re-forward takes the masks it reads out of the cache into the activations, which count them: at the
+     * peak (the first backward) one micro-batch's masks of every layer, or with recomputation of one layer.
      */
     static long hostMasks(PlanRequest r, boolean recompute) {
         long samples = r.objective().mntp() ? (recompute ? r.microBatch() : 0) : 2L * r.slice();
-        long masks = samples * r.model().numHiddenLayers() * r.activations().dropoutMasksPerLayer();
+        if (samples == 0) {
+            return 0;
+        }
+        long layers = r.model().numHiddenLayers();
+        long inActivations = (long) r.microBatch() * (recompute ? 1 : layers);
+        long masks = (samples * layers - inActivations) * r.activations().dropoutMasksPerLayer();
         return Math.min(masks, DeterministicDropout.HOST_MASK_BUDGET_BYTES);
     }
 
