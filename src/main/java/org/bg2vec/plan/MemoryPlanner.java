@@ -127,7 +127,8 @@ public final class MemoryPlanner {
         if (r.gpu()) {
             return List.of(new MemoryPlan.Item("AdamW m, v and master values (fp32) + update temporaries",
                             12 * trained + OPTIMIZER_TEMPORARIES),
-                    new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)", 4 * trained * (log2 + 2)));
+                    new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)",
+                            4 * trained * (log2 + 2)));
         }
         List<MemoryPlan.Item> items = new ArrayList<>();
         items.add(new MemoryPlan.Item("AdamW m, v and master values (fp32)", 12 * trained));
