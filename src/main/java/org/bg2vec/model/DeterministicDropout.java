@@ -43,9 +43,15 @@ public final class DeterministicDropout {
     /** Elements one Java task computes. */
     private static final int HOST_TASK = 1 << 16;
 
+    /**
+     * Bytes of CPU masks kept at most for re-forwards ({@link HostMaskCache}; a step of the 4-layer hidden-256
+     * benchmark model needs ~105 MB). The memory plan counts them up to this ({@code MemoryPlanner}).
+     */
+    public static final long HOST_MASK_BUDGET_BYTES = 256L << 20;
+
     private static volatile boolean hostMasksOnCpu = true;
     /** CPU masks of passes without grad, kept for their re-forward with grad. */
-    private static final HostMaskCache HOST_MASKS = new HostMaskCache(HostMaskCache.DEFAULT_BUDGET_BYTES);
+    private static final HostMaskCache HOST_MASKS = new HostMaskCache(HOST_MASK_BUDGET_BYTES);
 
     private DeterministicDropout() {
     }

@@ -19,13 +19,11 @@ import java.util.function.Supplier;
  *
  * <p>A pass without grad puts the masks it computes and reads the ones it finds; a pass with grad takes them
  * (removes them: each mask is read by one re-forward). At most a budget of bytes is held (1 byte per element;
- * {@link #DEFAULT_BUDGET_BYTES} in the trainer), the oldest evicted first, so masks that are never taken (a
- * forward in training mode without grad that is not re-run) cost at most that much memory.
+ * {@link DeterministicDropout#HOST_MASK_BUDGET_BYTES} in the trainer, one cache per JVM), the oldest evicted first,
+ * so masks that are never taken (a forward in training mode without grad that is not re-run) cost at most that
+ * much memory. The CPU memory plan counts what a step keeps here ({@code MemoryPlanner}).
  */
 final class HostMaskCache {
-
-    /** Bytes of masks held at most (a step of the 4-layer hidden-256 benchmark model needs ~105 MB). */
-    static final long DEFAULT_BUDGET_BYTES = 256L << 20;
 
     private record Key(long key, long threshold, int length) {
     }

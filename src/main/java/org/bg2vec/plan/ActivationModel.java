@@ -152,6 +152,16 @@ public record ActivationModel(MistralConfig model, int seqLen, int computeBytes,
         return 8 * lh() + Math.max(Math.max(4L * c * li(), (c + copy + 12) * li()), attention);
     }
 
+    /**
+     * The dropout masks of one sample in one layer, 1 byte per element: LoRA dropout's mask of each of the seven
+     * projections' inputs ({@code L·(3H + Q + 2H + I)}) and attention dropout's ({@code n·L²}). On the CPU a pass
+     * without grad keeps them for its re-forward ({@code HostMaskCache}).
+     */
+    public long dropoutMasksPerLayer() {
+        long h = model.hiddenSize();
+        return (loraDropout ? l() * (5 * h + q() + model.intermediateSize()) : 0) + (attentionDropout ? scores() : 0);
+    }
+
     /** Per-sample activation bytes of the gradient pass: all layers' saved tensors, or inputs + one layer. */
     public long perSample(boolean recompute) {
         long layers = model.numHiddenLayers();

@@ -1,6 +1,7 @@
 package org.bg2vec.plan;
 
 import org.bg2vec.format.SafetensorsFile;
+import org.bg2vec.model.DeterministicDropout;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.MistralWeights;
@@ -18,12 +19,15 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>base weights in the compute type (embedding + layers + norms; {@code lm_head} only for MNTP, below);</li>
  *   <li>the trained LoRA's values and gradients, float32, and AdamW's state and the flat gradients on the device too
- *       (the optimizer runs as tensor operations there; the host holds copies only while a checkpoint is saved);</li>
+ *       (the optimizer runs as tensor operations there; the host holds copies only while a checkpoint is saved;
+ *       what of it is held at the same time as the activations: {@code optimizerItems});</li>
  *   <li>activations of one micro-batch's gradient pass ({@link ActivationModel}): every layer's saved tensors,
  *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient;</li>
  *   <li>the objective's own ({@link Objective}): SimCSE's GradCache keeps the gathered global batch of embeddings,
  *       their gradients and the loss, float32; MNTP keeps the float32 LM head (its gradient too when trained, which
  *       then also counts in the optimizer's state) and the logits of the labelled positions;</li>
+ *   <li>on the CPU, the dropout masks that the passes without grad keep for their re-forward with grad
+ *       ({@code hostMasks}), at most {@link DeterministicDropout#HOST_MASK_BUDGET_BYTES};</li>
  *   <li>collectives: on GPUs with several workers NCCL's device scratch (the gradient, float32) and its own
  *       buffers (assumed {@link #NCCL_BUFFERS});</li>
  *   <li>on a GPU a reserve: the CUDA context and cuBLAS workspaces ({@link #CUDA_CONTEXT}) and the caching
@@ -63,12 +67,11 @@ public final class MemoryPlanner {
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "activations: micro-batch %d x %s", b,
                 recompute ? "(layer inputs + one layer)" : "(all layers)"), activations));
         device.addAll(objectiveItems(r));
-        device.add(new MemoryPlan.Item("AdamW m, v and master values (fp32) + update temporaries",
-                12 * trained + OPTIMIZER_TEMPORARIES));
-        // the tree sum holds at most floor(log2(micro-batches)) + 1 partial sums, plus the next micro-batch's gradient
-        int microBatches = Math.max(1, r.slice() / Math.max(1, b));
-        device.add(new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)",
-                4 * trained * (31 - Integer.numberOfLeadingZeros(microBatches) + 2)));
+        device.addAll(optimizerItems(r, trained, activations + 4 * lora));
+        if (!r.gpu() && hostMasks(r, recompute) > 0) {
+            device.add(new MemoryPlan.Item("dropout masks kept for the re-forward (CPU, 1 byte per element)",
+                    hostMasks(r, recompute)));
+        }
         if (r.gpu() && r.workers() > 1) {
             long scratch = Math.max(4 * trained, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
             device.add(new MemoryPlan.Item("NCCL: gradient scratch + communicator buffers", scratch + NCCL_BUFFERS));
@@ -106,6 +109,57 @@ public final class MemoryPlanner {
                         : "MNTP lm_head, frozen: fp32 values", o.trainLmHead() ? 2 * head : head),
                 new MemoryPlan.Item(String.format(Locale.ROOT, "MNTP logits of %d labelled positions (3 x fp32)",
                         positions), 3 * 4 * positions * r.model().vocabSize()));
+    }
+
+    /**
+     * AdamW's state and the flat gradients. The tree sum holds at most floor(log2(micro-batches)) + 1 partial sums,
+     * plus the next micro-batch's gradient. On a GPU all of it and the update's temporaries
+     * ({@link #OPTIMIZER_TEMPORARIES}) are counted on top of the gradient pass (the caching allocator may not reuse
+     * the freed activations' blocks for them; an assumption until measured there). On the CPU, where freed memory
+     * goes back to the system, what is held at once is counted, as measured (benchmarks-memory.md): during a
+     * backward only the partial sums of the earlier micro-batches (floor(log2(micro-batches)) at most); the
+     * summed gradient and the update's temporaries only after the last backward has freed {@code freedAfterPass}
+     * (the activations and the parameters' own gradients), so only what exceeds that.
+     */
+    private static List<MemoryPlan.Item> optimizerItems(PlanRequest r, long trained, long freedAfterPass) {
+        int microBatches = Math.max(1, r.slice() / Math.max(1, r.microBatch()));
+        int log2 = 31 - Integer.numberOfLeadingZeros(microBatches);
+        if (r.gpu()) {
+            return List.of(new MemoryPlan.Item("AdamW m, v and master values (fp32) + update temporaries",
+                            12 * trained + OPTIMIZER_TEMPORARIES),
+                    new MemoryPlan.Item("flat gradients: tree sum over micro-batches (fp32)",
+                            4 * trained * (log2 + 2)));
+        }
+        List<MemoryPlan.Item> items = new ArrayList<>();
+        items.add(new MemoryPlan.Item("AdamW m, v and master values (fp32)", 12 * trained));
+        if (log2 > 0) {
+            items.add(new MemoryPlan.Item("flat gradients: the tree sum's partial sums during a backward (fp32)",
+                    4 * trained * log2));
+        }
+        long update = 4 * trained + OPTIMIZER_TEMPORARIES - freedAfterPass;
+        if (update > 0) {
+            items.add(new MemoryPlan.Item("the update: summed gradient + temporaries beyond the freed activations",
+                    update));
+        }
+        return items;
+    }
+
+    /**
+     * The CPU's dropout masks kept between a pass without grad and its re-forward with grad (HostMaskCache), up to
+     * its budget: SimCSE's first pass embeds the whole slice, both views, before any re-forward, so all their masks
+     * (every layer) are held at once; MNTP has a pass without grad only with recomputation, one micro-batch's.
+     * The re-forward takes the masks it reads out of the cache into the activations, which count them: at the
+     * peak (the first backward) one micro-batch's masks of every layer, or with recomputation of one layer.
+     */
+    static long hostMasks(PlanRequest r, boolean recompute) {
+        long samples = r.objective().mntp() ? (recompute ? r.microBatch() : 0) : 2L * r.slice();
+        if (samples == 0) {
+            return 0;
+        }
+        long layers = r.model().numHiddenLayers();
+        long inActivations = (long) r.microBatch() * (recompute ? 1 : layers);
+        long masks = (samples * layers - inActivations) * r.activations().dropoutMasksPerLayer();
+        return Math.min(masks, DeterministicDropout.HOST_MASK_BUDGET_BYTES);
     }
 
     /** MNTP's labelled positions in one micro-batch: {@code mlm_probability} of the seqLen - 1 predicted ones. */

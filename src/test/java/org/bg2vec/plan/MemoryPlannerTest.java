@@ -59,6 +59,58 @@ class MemoryPlannerTest {
     }
 
     @Test
+    void theCpuPlanCountsTheKeptDropoutMasksOfTheWholeSliceUpToTheCacheBudget() {
+        // H 64, MLP 176, 4 heads on 2 kv heads, L 8: LoRA masks L·(3H + Q + 2H + I) = 8·560, attention n·L² = 256
+        MistralConfig tiny = shape(100, 64, 176, 2, 4, 2);
+        assertEquals(8 * 560 + 256, new ActivationModel(tiny, 8, 4, 4, true, true).dropoutMasksPerLayer());
+        assertEquals(8 * 560, new ActivationModel(tiny, 8, 4, 4, true, false).dropoutMasksPerLayer());
+        // global batch 12 on 2 workers: a slice of 6 samples, both views, 2 layers: 24 sample-layers of masks, less
+        // those the first re-forward (micro-batch 3) has taken into its activations: 2 layers' or with recomputation 1
+        long perLayer = 8 * 560 + 256;
+        PlanRequest cpu = new PlanRequest(tiny, 4, 8, 3, 12, 2, 4, true, true, 0, false, Objective.SIMCSE);
+        assertEquals((24 - 3 * 2) * perLayer, item(MemoryPlanner.plan(cpu, false), "dropout masks"));
+        assertEquals((24 - 3) * perLayer, item(MemoryPlanner.plan(cpu, true), "dropout masks"));
+        // MNTP has a pass without grad only with recomputation: one micro-batch of one view
+        PlanRequest mntp = new PlanRequest(tiny, 4, 8, 3, 12, 2, 4, true, true, 0, false, Objective.mntp(false, 0.2));
+        assertEquals(0, item(MemoryPlanner.plan(mntp, false), "dropout masks"));
+        assertEquals((3 * 2 - 3) * perLayer, item(MemoryPlanner.plan(mntp, true), "dropout masks"));
+        // at 7B widths a slice of 128 needs far more than the cache keeps: the budget
+        PlanRequest big = new PlanRequest(MISTRAL_7B, 4, 128, 8, 128, 1, 16, true, true, 0, false, Objective.SIMCSE);
+        assertEquals(org.bg2vec.model.DeterministicDropout.HOST_MASK_BUDGET_BYTES,
+                item(MemoryPlanner.plan(big, true), "dropout masks"));
+        // no cache on a GPU
+        assertEquals(0, item(MemoryPlanner.plan(request(MISTRAL_7B, 2, 8), true), "dropout masks"));
+    }
+
+    @Test
+    void onTheCpuTheUpdateFollowsTheFreedActivationsAndABackwardHoldsOnlyTheEarlierPartialSums() {
+        long lora = 41_943_040L; // r=16 on Mistral-7B
+        // slice 128 in micro-batches of 8: 16 micro-batches; a backward holds floor(log2 16) = 4 partial sums
+        PlanRequest cpu = new PlanRequest(MISTRAL_7B, 4, 128, 8, 128, 1, 16, true, true, 0, false, Objective.SIMCSE);
+        MemoryPlan c = MemoryPlanner.plan(cpu, true);
+        assertEquals(12 * lora, item(c, "AdamW m, v and master values (fp32)"));
+        assertEquals(4 * 4 * lora, item(c, "flat gradients: the tree sum's partial sums"));
+        assertEquals(0, item(c, "the update"), "the update's 200 MiB fit in the freed activations");
+        // one micro-batch: no partial sum during the backward
+        assertEquals(0, item(MemoryPlanner.plan(cpu.withMicroBatch(128), true), "flat gradients"));
+        // a tiny model's activations are smaller than the summed gradient + the update's temporaries
+        PlanRequest tiny = new PlanRequest(shape(100, 64, 176, 2, 4, 2), 4, 8, 1, 1, 1, 4, true, true, 0, false,
+                Objective.SIMCSE);
+        MemoryPlan t = MemoryPlanner.plan(tiny, false);
+        long tinyLora = MemoryPlanner.loraParameters(tiny.model(), 4);
+        long freed = item(t, "activations") + 4 * tinyLora;
+        assertEquals(4 * tinyLora + MemoryPlanner.OPTIMIZER_TEMPORARIES - freed, item(t, "the update"));
+        // the GPU plan counts all of it on top: log2(16) + 2 flat vectors and the temporaries
+        MemoryPlan g = MemoryPlanner.plan(request(MISTRAL_7B, 2, 8), true);
+        assertEquals(12 * lora + MemoryPlanner.OPTIMIZER_TEMPORARIES, item(g, "AdamW"));
+        assertEquals(6 * 4 * lora, item(g, "flat gradients: tree sum over micro-batches"));
+    }
+
+    private static long item(MemoryPlan plan, String prefix) {
+        return plan.device().stream().filter(i -> i.name().startsWith(prefix)).mapToLong(MemoryPlan.Item::bytes).sum();
+    }
+
+    @Test
     void eachLayerAddsItsSavedTensorsOrWithRecomputationOnlyItsInput() {
         for (MistralConfig m : new MistralConfig[]{MISTRAL_7B, LLAMA2_13B, TINYLLAMA}) {
             for (int bytes : new int[]{2, 4}) {
