@@ -66,7 +66,12 @@ public final class Tensors {
         }
     }
 
+    /** A float32 scalar made by libtorch on {@code manager}'s device (no Java memory behind it). */
+    public static NDArray scalar(NDManager manager, float v) {
+        return manager.full(new Shape(), v, DataType.FLOAT32);
+    }
+
     private static NDArray scalar(NDArray like, float v) {
-        return like.getManager().full(new Shape(), v, DataType.FLOAT32);
+        return scalar(like.getManager(), v);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.bg2vec.djl.Autograd;
+import org.bg2vec.djl.Tensors;
 
 /**
  * AdamW with torch's update rule ({@code torch.optim.AdamW}, non-amsgrad) on flat float32 tensors on the training
@@ -54,9 +55,9 @@ public final class AdamW implements AutoCloseable {
         step++;
         StepScalars k = StepScalars.of(beta1, beta2, weightDecay, step, lr);
         try (Autograd.Scope off = Autograd.gradMode(false); NDManager tmp = state.newSubManager()) {
-            Coefficients c = new Coefficients(scalar(tmp, 1f - beta1), scalar(tmp, 1f - beta2), scalar(tmp, beta2),
-                    scalar(tmp, k.invBc2Sqrt()), scalar(tmp, eps), scalar(tmp, k.stepSize()),
-                    weightDecay == 0f ? null : scalar(tmp, k.decay()));
+            Coefficients c = new Coefficients(Tensors.scalar(tmp, 1f - beta1), Tensors.scalar(tmp, 1f - beta2),
+                    Tensors.scalar(tmp, beta2), Tensors.scalar(tmp, k.invBc2Sqrt()), Tensors.scalar(tmp, eps),
+                    Tensors.scalar(tmp, k.stepSize()), weightDecay == 0f ? null : Tensors.scalar(tmp, k.decay()));
             for (long from = 0; from < m.size(); from += CHUNK) {
                 NDIndex range = new NDIndex("{}:{}", from, Math.min(from + CHUNK, m.size()));
                 try (NDManager chunk = tmp.newSubManager()) {
@@ -132,18 +133,13 @@ public final class AdamW implements AutoCloseable {
         }
         m.close();
         v.close();
-        m = org.bg2vec.djl.Tensors.owned(state, first, new Shape(first.length));
-        v = org.bg2vec.djl.Tensors.owned(state, second, new Shape(second.length));
+        m = Tensors.owned(state, first, new Shape(first.length));
+        v = Tensors.owned(state, second, new Shape(second.length));
         this.step = stepCount;
     }
 
     @Override
     public void close() {
         state.close();
-    }
-
-    /** A float32 scalar made by libtorch on the state's device. */
-    static NDArray scalar(NDManager manager, float value) {
-        return manager.full(new Shape(), value, DataType.FLOAT32);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.bg2vec.djl.Autograd;
+import org.bg2vec.djl.Tensors;
 
 /**
  * Global-norm gradient clipping as torch's {@code clip_grad_norm_} on the flat gradient tensor: the L2 norm over all
@@ -77,7 +78,7 @@ public final class GradientClipping {
 
     /** Multiplies {@code values} by the float32 {@code factor} in place. */
     static void scale(NDArray values, float factor) {
-        try (Autograd.Scope off = Autograd.gradMode(false); NDArray f = AdamW.scalar(values.getManager(), factor)) {
+        try (Autograd.Scope off = Autograd.gradMode(false); NDArray f = Tensors.scalar(values.getManager(), factor)) {
             values.muli(f);
         }
     }
