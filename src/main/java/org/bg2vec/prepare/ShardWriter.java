@@ -11,6 +11,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.bg2vec.format.PreparedData;
+import org.bg2vec.io.Iterators;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -38,18 +39,8 @@ public final class ShardWriter {
      */
     public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<byte[]> encoded)
             throws IOException {
-        Iterator<OutcomeCodec.SampleBytes> samples = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return encoded.hasNext();
-            }
-
-            @Override
-            public OutcomeCodec.SampleBytes next() {
-                return OutcomeCodec.sampleBytes(encoded.next());
-            }
-        };
-        return write(conf, file, attempt, new Rows<>(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample), samples);
+        return write(conf, file, attempt, new Rows<>(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample),
+                Iterators.map(encoded, OutcomeCodec::sampleBytes));
     }
 
     /** The order of the rows of the rejects file: source, page id (unreadable ones first), reason, detail. */

@@ -6,6 +6,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.bg2vec.io.Iterators;
 import org.bg2vec.prepare.DumpSplit;
 import org.bg2vec.prepare.InputFormat;
 import org.bg2vec.prepare.InputPlan;
@@ -93,15 +94,7 @@ final class OutcomeSources {
         int index = in.index();
         return df.select("id", "title", "text").javaRDD().mapPartitions(rows -> {
             PrepareWorker w = worker(config, tokBytes, sha256);
-            Iterator<SourceRecord> records = new Iterator<>() {
-                public boolean hasNext() {
-                    return rows.hasNext();
-                }
-
-                public SourceRecord next() {
-                    return toRecord(rows.next(), source);
-                }
-            };
+            Iterator<SourceRecord> records = Iterators.map(rows, row -> toRecord(row, source));
             return w.outcomes(new IteratorRecordReader(records), source, index);
         });
     }

@@ -4,6 +4,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.bg2vec.format.PreparedData;
+import org.bg2vec.io.Iterators;
 import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.OutputDirectory;
 import org.bg2vec.prepare.PrepareConfig;
@@ -68,15 +69,7 @@ final class ShardWrites {
                     int partition = TaskContext.getPartitionId();
                     Path file = new Path(new Path(dir, SPLITS[partition / shards]),
                             ShardWriter.shardName(partition % shards));
-                    SameIdRuns unique = new SameIdRuns(new Iterator<>() {
-                        public boolean hasNext() {
-                            return it.hasNext();
-                        }
-
-                        public byte[] next() {
-                            return it.next()._2();
-                        }
-                    });
+                    SameIdRuns unique = new SameIdRuns(Iterators.map(it, Tuple2::_2));
                     long n = ShardWriter.writeSamples(conf.get(), file, attempt(), unique);
                     return List.of(new long[]{partition, n, unique.dropped()}).iterator();
                 }).collect();
