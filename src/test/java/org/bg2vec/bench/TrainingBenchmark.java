@@ -85,7 +85,14 @@ public final class TrainingBenchmark {
 
         // after: masks computed in Java (the CPU trainer); before: from the int64/float64 tensor ops (the GPU path),
         // skipped with -Dbg2vec.bench.javaMasksOnly=true (minutes per step at real width): both columns are then "after"
+        String profile = System.getProperty("bg2vec.bench.torchProfile");
+        if (profile != null) {
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+        }
         Run after = train(config, true, dir.resolve("out-after"));
+        if (profile != null) {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(profile);
+        }
         Run before = Boolean.getBoolean("bg2vec.bench.javaMasksOnly") ? after
                 : train(config, false, dir.resolve("out-before"));
         double f = ForwardBenchmark.flopsPerForward(c, global, length);

@@ -86,9 +86,9 @@ class GcDuringBackwardTest {
             params.setValues(values);
             HardNegativeNLLLoss loss = TrainingWorker.loss(c);
             float[] calm = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, new BatchCollator(2),
-                    4, 2, 42).run(m, batch, 0, 1.0).gradients().toFloatArray();
+                    4, 2, 42, true).run(m, batch, 0, 1.0).gradients().toFloatArray();
             float[] collected = new GradCacheStep(new Collecting(enc), loss, new SingleProcessCollective(), params,
-                    new BatchCollator(2), 4, 2, 42).run(m, batch, 0, 1.0).gradients().toFloatArray();
+                    new BatchCollator(2), 4, 2, 42, true).run(m, batch, 0, 1.0).gradients().toFloatArray();
             assertArrayEquals(calm, collected, 0f);
         }
     }
