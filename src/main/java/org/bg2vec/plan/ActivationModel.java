@@ -179,4 +179,13 @@ public record ActivationModel(MistralConfig model, int seqLen, int computeBytes,
     public long perSampleWithoutGrad() {
         return noGradTransient() + 2 * layerInput();
     }
+
+    /**
+     * Per-sample bytes when both views' graphs are kept at once (SimCSE's one pass, no recomputation): two graphs of
+     * every layer and head, one worst transient.
+     */
+    public long bothViewsPerSample() {
+        return 2 * (model.numHiddenLayers() * savedPerLayer() + head()) + Math.max(forwardTransient(),
+                backwardTransient());
+    }
 }

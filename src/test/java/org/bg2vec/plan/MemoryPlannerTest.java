@@ -172,13 +172,34 @@ class MemoryPlannerTest {
             // a trained head is optimised on the device: AdamW's master, m and v, and two flat gradient vectors
             // (one micro-batch per slice: the tree sum's result and the next micro-batch's gradient)
             long optimiser = (12 + 2 * 4) * 38000L * 4096;
-            assertEquals(s.total() - gradCache + 2 * head + logits + scratch + optimiser, t.total(), "trained head");
-            assertEquals(s.total() - gradCache + head + logits, f.total(), "frozen head");
+            // a SimCSE slice of one micro-batch without recomputation keeps both views' graphs (MNTP has one view)
+            long onePass = item(s, "activations") - item(f, "activations") + item(s, "CUDA") - item(f, "CUDA");
+            assertEquals(!recompute, onePass > 0, "SimCSE's one pass holds both views' graphs");
+            assertEquals(s.total() - onePass - gradCache + 2 * head + logits + scratch + optimiser, t.total(),
+                    "trained head");
+            assertEquals(s.total() - onePass - gradCache + head + logits, f.total(), "frozen head");
             long hostS = s.host().stream().mapToLong(MemoryPlan.Item::bytes).sum();
             assertEquals(hostS, f.host().stream().mapToLong(MemoryPlan.Item::bytes).sum(), "a frozen head is not optimised");
             assertEquals(hostS + 12L * 38000 * 4096, t.host().stream().mapToLong(MemoryPlan.Item::bytes).sum(),
                     "checkpoint copies of the trained head's AdamW state");
         }
         assertEquals(positions, MemoryPlanner.labelledPositions(trained));
+    }
+
+    @Test
+    void simcseWithASliceOfOneMicroBatchKeepsBothViewsGraphsAndNoMasks() {
+        PlanRequest one = new PlanRequest(MISTRAL_7B, 4, 128, 8, 16, 2, 16, true, true, 0, false, Objective.SIMCSE);
+        PlanRequest two = one.withMicroBatch(4);
+        ActivationModel a = one.activations();
+        MemoryPlan kept = MemoryPlanner.plan(one, false);
+        assertEquals(8 * (2 * (MISTRAL_7B.numHiddenLayers() * a.savedPerLayer() + a.head())
+                + Math.max(a.forwardTransient(), a.backwardTransient())), item(kept, "activations"));
+        assertEquals(0, item(kept, "dropout masks"), "no pass without grad keeps masks for a re-forward");
+        MemoryPlan reForward = MemoryPlanner.plan(two, false);
+        assertEquals(4 * Math.max(a.perSample(false), a.perSampleWithoutGrad()), item(reForward, "activations"));
+        assertTrue(item(reForward, "dropout masks") > 0);
+        MemoryPlan recomputed = MemoryPlanner.plan(one, true);
+        assertEquals(8 * Math.max(a.perSample(true), a.perSampleWithoutGrad()), item(recomputed, "activations"),
+                "with recomputation the step re-forwards one view at a time");
     }
 }
