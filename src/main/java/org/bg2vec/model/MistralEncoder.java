@@ -503,17 +503,20 @@ public final class MistralEncoder implements TrainableEncoder {
     /**
      * {@code x·cos + rotate_half(x)·sin} for x [B, L, heads, d], with rotate_half(x) = [-x[d/2:], x[:d/2]]
      * and the [L, d] tables broadcast over batch and heads: {@code [x[d/2:], x[:d/2]]·signedSin} with rotate_half's
-     * sign in the table ({@link Rotary}), the same values.
+     * sign in the table ({@link Rotary}), the same values. The halves are swapped by one flip of a [.., 2, d/2] view
+     * (its backward is one flip too, where slicing and concatenating would allocate and fill zeros per half).
      */
     private static NDArray applyRope(NDArray x, NDArray cosTable, NDArray signedSinTable) {
         long l = cosTable.getShape().get(0);
         long d = cosTable.getShape().get(1);
         NDArray cos = cosTable.reshape(l, 1, d);
         NDArray sin = signedSinTable.reshape(l, 1, d);
-        long half = d / 2;
-        NDArray first = x.get(new NDIndex("..., :{}", half));
-        NDArray second = x.get(new NDIndex("..., {}:", half));
-        NDArray rotated = second.concat(first, -1);
+        Shape shape = x.getShape();
+        long[] halves = new long[shape.dimension() + 1];
+        System.arraycopy(shape.getShape(), 0, halves, 0, shape.dimension() - 1);
+        halves[halves.length - 2] = 2;
+        halves[halves.length - 1] = d / 2;
+        NDArray rotated = x.reshape(new Shape(halves)).flip(halves.length - 2).reshape(shape);
         return x.mul(cos).add(rotated.mul(sin));
     }
 
