@@ -96,7 +96,8 @@ public final class TrainingBenchmark {
         if (profile != null) {
             ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
         }
-        runs.add(train("micro-batch " + config.microBatchSize() + " (re-forward)", config, true, dir.resolve("out-1")));
+        runs.add(train("micro-batch " + config.microBatchSize() + (config.microBatchSize() < global ? " (re-forward)"
+                : " (one pass)"), config, true, dir.resolve("out-1")));
         if (profile != null) {
             ai.djl.pytorch.jni.JniUtils.stopProfile(profile);
         }
