@@ -7,7 +7,6 @@ import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.ForwardingEncoder;
-import org.bg2vec.model.ModelPreset;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
