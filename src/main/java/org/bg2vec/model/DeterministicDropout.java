@@ -7,7 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import org.bg2vec.djl.Autograd;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
@@ -85,9 +89,32 @@ public final class DeterministicDropout {
         if (p <= 0) {
             return x;
         }
-        NDArray flat = keepMask(x.getManager(), x.size(), p, seed, site);
+        NDArray flat = savedAsFloat(x) ? hostFloatKeepMask(x.getManager(), x.size(), p, seed, site)
+                : keepMask(x.getManager(), x.size(), p, seed, site);
         NDArray keep = then(flat, f -> f.reshape(x.getShape()));
         return then(keep, x::mul);
+    }
+
+    /**
+     * Whether the mask of {@code x} is a float32 0/1 tensor rather than BOOLEAN: on the CPU, for a float32 {@code x}
+     * while a graph is recorded. The product then needs no conversion of the mask, and neither does its backward,
+     * which reads the saved mask again (a BOOLEAN mask is converted to float32 by both, a pass of its own on the
+     * CPU); autograd keeps 4 bytes per element instead of 1 (the memory plan counts them, {@code ActivationModel}).
+     * A GPU converts inside the product, so it keeps the BOOLEAN mask.
+     */
+    private static boolean savedAsFloat(NDArray x) {
+        return hostMasksOnCpu && !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32
+                && Autograd.isRecording();
+    }
+
+    /** {@link #keepMask} as float32 0/1 for a pass with grad on the CPU: the kept BOOLEAN mask converted, or computed. */
+    private static NDArray hostFloatKeepMask(NDManager manager, long n, double p, long seed, long site) {
+        checkArguments(n, p);
+        long key = key(seed, site);
+        long threshold = threshold(p);
+        NDArray mask = HOST_MASKS.get(manager, key, threshold, (int) n,
+                () -> hostKeepMask(manager, (int) n, key, threshold, DataType.FLOAT32));
+        return mask.getDataType() == DataType.FLOAT32 ? mask : then(mask, m -> m.toType(DataType.FLOAT32, false));
     }
 
     /** The factor {@code 1/(1-p)} that scales the kept elements of a dropout with probability p (1 for p = 0). */
@@ -102,16 +129,12 @@ public final class DeterministicDropout {
      * {@code n} is (the values do not depend on the chunking: each element is a function of its index).
      */
     public static NDArray keepMask(NDManager manager, long n, double p, long seed, long site) {
-        if (n >= Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("dropout over " + n + " elements: at most 2^31-1 per tensor");
-        }
-        if (p < 0 || p >= 1) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
-        }
+        checkArguments(n, p);
         long key = key(seed, site);
         long threshold = threshold(p);
         if (hostMasksOnCpu && !manager.getDevice().isGpu()) {
-            return HOST_MASKS.get(manager, key, threshold, (int) n, () -> hostKeepMask(manager, (int) n, key, threshold));
+            return HOST_MASKS.get(manager, key, threshold, (int) n,
+                    () -> hostKeepMask(manager, (int) n, key, threshold, DataType.BOOLEAN));
         }
         if (n <= CHUNK) {
             return chunk(manager, 0, (int) n, key, threshold);
@@ -124,6 +147,15 @@ public final class DeterministicDropout {
             NDArray mask = NDArrays.concat(parts);
             mask.attach(manager);
             return mask;
+        }
+    }
+
+    private static void checkArguments(long n, double p) {
+        if (n >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dropout over " + n + " elements: at most 2^31-1 per tensor");
+        }
+        if (p < 0 || p >= 1) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
     }
 
@@ -147,23 +179,30 @@ public final class DeterministicDropout {
     }
 
     /**
-     * The mask computed in Java on all cores, written straight into the memory of a new libtorch-owned BOOLEAN
-     * tensor on {@code manager} (a CPU manager: {@code toByteBuffer(true)} of a contiguous CPU tensor is a view of
-     * its memory).
+     * The mask computed in Java on all cores, written straight into the memory of a new libtorch-owned BOOLEAN (or
+     * FLOAT32 0/1) tensor on {@code manager} (a CPU manager: {@code toByteBuffer(true)} of a contiguous CPU tensor is
+     * a view of its memory).
      */
-    private static NDArray hostKeepMask(NDManager manager, int n, long key, long threshold) {
-        NDArray mask = manager.create(new Shape(n), DataType.BOOLEAN);
+    private static NDArray hostKeepMask(NDManager manager, int n, long key, long threshold, DataType type) {
+        NDArray mask = manager.create(new Shape(n), type);
         if (n == 0) {
             return mask;
         }
-        ByteBuffer bytes = mask.toByteBuffer(true);
+        ByteBuffer bytes = mask.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        FloatBuffer floats = type == DataType.FLOAT32 ? bytes.asFloatBuffer() : null;
         int tasks = (n + HOST_TASK - 1) / HOST_TASK;
         IntStream range = IntStream.range(0, tasks);
         (tasks > 1 ? range.parallel() : range).forEach(task -> {
             int from = task * HOST_TASK;
             byte[] part = new byte[Math.min(HOST_TASK, n - from)];
             fillKept(part, from, key, threshold);
-            bytes.put(from, part);
+            if (floats == null) {
+                bytes.put(from, part);
+            } else {
+                for (int j = 0; j < part.length; j++) {
+                    floats.put(from + j, part[j]);
+                }
+            }
         });
         return mask;
     }

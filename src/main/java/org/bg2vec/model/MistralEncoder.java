@@ -34,9 +34,10 @@ import java.util.function.UnaryOperator;
  *       the weight multiplies.</li>
  *   <li>Attention: q/k/v projections, rotary embeddings (rotate_half layout, positions 0…L-1 over the
  *       padded row), grouped-query heads (query head h uses key/value head h / (heads / kv_heads)),
- *       scores {@code q·k/√d} plus an additive mask in float32, softmax in float32, attention-probability
- *       dropout in training only, {@code o_proj}. The mask hides padding keys from every query
- *       (bidirectional) or, with {@link EncoderOptions#causal()}, also later keys.</li>
+ *       scores {@code q·k/√d} (the 1/√d applied to q through its rotary tables) plus an additive mask in float32,
+ *       softmax in float32, attention-probability dropout in training only, {@code o_proj}. The mask hides padding
+ *       keys from every query (bidirectional; left out when no row is padded) or, with
+ *       {@link EncoderOptions#causal()}, also later keys.</li>
  *   <li>MLP: {@code down_proj(silu(gate_proj(x)) · up_proj(x))}.</li>
  *   <li>Every projection may carry a trainable LoRA term (float32, see {@link LoraAdapter}).</li>
  * </ul>
@@ -279,8 +280,24 @@ public final class MistralEncoder implements TrainableEncoder {
      * What every layer of one forward call shares: the call's manager, the token embeddings (layer 0's
      * input), the attention bias, the RoPE tables, and the dropout settings.
      */
-    private record Pass(NDManager sub, NDArray embeddings, NDArray mask, NDArray[] rope, boolean training,
+    private record Pass(NDManager sub, NDArray embeddings, NDArray mask, Rotary rope, boolean training,
                         double attentionDropout, long seed) {
+    }
+
+    /**
+     * The rotary tables as {@link #applyRope} uses them: {@code cos} and {@code sin} with rotate_half's sign folded
+     * in ({@code [-sin[:d/2], sin[d/2:]]}), for the keys; for the queries both also carry the attention scaling
+     * {@code 1/√d}, so the [L, L] scores need no pass of their own.
+     */
+    private record Rotary(NDArray cosKey, NDArray sinKey, NDArray cosQuery, NDArray sinQuery) {
+
+        static Rotary of(NDArray[] tables, int headDim) {
+            NDArray cos = tables[0];
+            long half = headDim / 2;
+            NDArray sin = tables[1].get(new NDIndex(":, :{}", half)).neg().concat(tables[1].get(new NDIndex(":, {}:", half)), 1);
+            float scaling = (float) Math.pow(headDim, -0.5);
+            return new Rotary(cos, sin, Tensors.mul(cos, scaling), Tensors.mul(sin, scaling));
+        }
     }
 
     private Pass begin(NDManager sub, TokenizedBatch batch, boolean training, long dropoutSeed) {
@@ -297,7 +314,8 @@ public final class MistralEncoder implements TrainableEncoder {
         flat.attach(sub);
         NDArray x = flat.reshape(b, l, config.hiddenSize());
         flat.close();
-        return new Pass(sub, x, attentionBias(sub, batch), ropeTables(sub, l), training, attnDropout, dropoutSeed);
+        return new Pass(sub, x, attentionBias(sub, batch), Rotary.of(ropeTables(sub, l), config.headDim()), training,
+                attnDropout, dropoutSeed);
     }
 
     /** {@code last_hidden_state} [B, L, hidden] in the compute type, attached to {@code m}. */
@@ -366,15 +384,17 @@ public final class MistralEncoder implements TrainableEncoder {
         int d = config.headDim();
         // rotary embeddings on the contiguous [B, L, heads, d] layout, then
         // [B, L, heads*d] -> [B, kv, g, L, d]: query head h = kv_index * g + g_index uses kv head h / g
-        NDArray q = applyRope(project(pass, h, p + "q_proj").reshape(b, l, (long) kv * g, d), pass.rope())
-                .reshape(b, l, kv, g, d).transpose(0, 2, 3, 1, 4);
-        NDArray k = applyRope(project(pass, h, p + "k_proj").reshape(b, l, kv, d), pass.rope())
+        // q carries the scaling 1/√d of the scores (folded into its rotary tables)
+        Rotary rope = pass.rope();
+        NDArray q = applyRope(project(pass, h, p + "q_proj").reshape(b, l, (long) kv * g, d), rope.cosQuery(),
+                rope.sinQuery()).reshape(b, l, kv, g, d).transpose(0, 2, 3, 1, 4);
+        NDArray k = applyRope(project(pass, h, p + "k_proj").reshape(b, l, kv, d), rope.cosKey(), rope.sinKey())
                 .transpose(0, 2, 1, 3);
         NDArray v = project(pass, h, p + "v_proj").reshape(b, l, kv, d).transpose(0, 2, 1, 3);
         // the g query heads of a group share one key/value head: one [g*L, d] x [d, L] product per group
-        NDArray scores = Tensors.div(q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(d))
-                .reshape(b, kv, g, l, l);
-        NDArray probs32 = Casts.to(scores, DataType.FLOAT32).add(pass.mask()).softmax(-1);
+        NDArray scores = q.reshape(b, kv, g * l, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, g, l, l);
+        NDArray scores32 = Casts.to(scores, DataType.FLOAT32);
+        NDArray probs32 = (pass.mask() == null ? scores32 : scores32.add(pass.mask())).softmax(-1);
         if (trace != null) {
             NDArray copy = probs32.reshape(b, (long) kv * g, l, l);
             copy.attach(traceManager);
@@ -434,11 +454,17 @@ public final class MistralEncoder implements TrainableEncoder {
         });
     }
 
-    /** Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal). */
+    /**
+     * Additive float32 mask: [B,1,1,1,L] (bidirectional: pad keys hidden) or [B,1,1,L,L] (causal); null when it would
+     * add only zeros (bidirectional, no padding in the batch).
+     */
     private NDArray attentionBias(NDManager sub, TokenizedBatch batch) {
         int b = batch.batchSize();
         int l = batch.length();
         long[] att = batch.attentionMask();
+        if (!options.causal() && java.util.Arrays.stream(att).allMatch(a -> a != 0)) {
+            return null;
+        }
         if (!options.causal()) {
             float[] bias = new float[b * l];
             for (int i = 0; i < bias.length; i++) {
@@ -476,17 +502,21 @@ public final class MistralEncoder implements TrainableEncoder {
 
     /**
      * {@code x·cos + rotate_half(x)·sin} for x [B, L, heads, d], with rotate_half(x) = [-x[d/2:], x[:d/2]]
-     * and the [L, d] tables broadcast over batch and heads.
+     * and the [L, d] tables broadcast over batch and heads: {@code [x[d/2:], x[:d/2]]·signedSin} with rotate_half's
+     * sign in the table ({@link Rotary}), the same values. The halves are swapped by one flip of a [.., 2, d/2] view
+     * (its backward is one flip too, where slicing and concatenating would allocate and fill zeros per half).
      */
-    private static NDArray applyRope(NDArray x, NDArray[] rope) {
-        long l = rope[0].getShape().get(0);
-        long d = rope[0].getShape().get(1);
-        NDArray cos = rope[0].reshape(l, 1, d);
-        NDArray sin = rope[1].reshape(l, 1, d);
-        long half = d / 2;
-        NDArray first = x.get(new NDIndex("..., :{}", half));
-        NDArray second = x.get(new NDIndex("..., {}:", half));
-        NDArray rotated = second.neg().concat(first, -1);
+    private static NDArray applyRope(NDArray x, NDArray cosTable, NDArray signedSinTable) {
+        long l = cosTable.getShape().get(0);
+        long d = cosTable.getShape().get(1);
+        NDArray cos = cosTable.reshape(l, 1, d);
+        NDArray sin = signedSinTable.reshape(l, 1, d);
+        Shape shape = x.getShape();
+        long[] halves = new long[shape.dimension() + 1];
+        System.arraycopy(shape.getShape(), 0, halves, 0, shape.dimension() - 1);
+        halves[halves.length - 2] = 2;
+        halves[halves.length - 1] = d / 2;
+        NDArray rotated = x.reshape(new Shape(halves)).flip(halves.length - 2).reshape(shape);
         return x.mul(cos).add(rotated.mul(sin));
     }
 

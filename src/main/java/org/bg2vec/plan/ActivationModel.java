@@ -16,7 +16,8 @@ import java.util.List;
  * <pre>
  * saved for backward (kept from the layer's forward until its backward):
  *   2 RMSNorms        x in float32, read by square and div                            2 · 4·L·H
- *   LoRA, per proj.   dropout on:  BOOLEAN mask (1) + dropped float32 input (4)         5·L·in
+ *   LoRA, per proj.   dropout on:  the mask (m: 1 BOOLEAN on a GPU, 4 float32 on the
+ *                     CPU) + the dropped float32 input (4)                               (m + 4)·L·in
  *   (in = H for q,k,v,  dropout off: the float32 input (fp32 compute: the projection's
  *    o,gate,up; I for   own input, shared by q/k/v and gate/up; fp16: one cast per
  *    down)              projection, as PEFT casts per layer)                            4·L·in
@@ -24,7 +25,8 @@ import java.util.List;
  *   attention         q (copied to [B, kv, g·L, d]) and the k, v copies the batched
  *                     matmuls keep                                                      c·L·(Q + 2·KV)
  *                     softmax output, float32                                           4·n·L²
- *                     attention dropout on: BOOLEAN mask + dropped probabilities        (1 + c)·n·L²
+ *                     attention dropout on: the mask (1; the CPU in fp32: 4) + dropped
+ *                     probabilities                                                     (m' + c)·n·L²
  *                     dropout off: fp16 keeps the cast probabilities (fp32: the same)   c·n·L² or 0
  *   MLP               gate, sigmoid(gate), silu(gate), up (two products keep both sides) 4·c·L·I
  * not kept: casts (copy_ keeps neither side), frozen projections (no weight gradient, so
@@ -51,9 +53,11 @@ import java.util.List;
  * @param loraR             rank of the trained LoRA (on all seven projections)
  * @param loraDropout       whether LoRA dropout is on
  * @param attentionDropout  whether attention-probability dropout is on
+ * @param floatMasks        whether autograd keeps the dropout masks of float32 tensors as float32 0/1 (the CPU,
+ *                          {@code DeterministicDropout}) rather than BOOLEAN (a GPU)
  */
 public record ActivationModel(MistralConfig model, int seqLen, int computeBytes, int loraR, boolean loraDropout,
-                              boolean attentionDropout) {
+                              boolean attentionDropout, boolean floatMasks) {
 
     public ActivationModel {
         if (computeBytes != 2 && computeBytes != 4) {
@@ -100,7 +104,7 @@ public record ActivationModel(MistralConfig model, int seqLen, int computeBytes,
         t.add(new Term("RMSNorm inputs (float32)", 2 * 4 * lh()));
         long loraInputs;
         if (loraDropout) {
-            loraInputs = 5 * l() * (3 * h + q() + 2 * h + model.intermediateSize());
+            loraInputs = (floatMasks ? 8 : 5) * l() * (3 * h + q() + 2 * h + model.intermediateSize());
         } else if (c == 4) {
             loraInputs = 4 * l() * (h + q() + h + model.intermediateSize()); // shared by q/k/v and by gate/up
         } else {
@@ -109,7 +113,8 @@ public record ActivationModel(MistralConfig model, int seqLen, int computeBytes,
         t.add(new Term("LoRA inputs" + (loraDropout ? " (dropped, float32) + masks" : " (float32)"), loraInputs));
         t.add(new Term("LoRA rank-r products", 7 * 4 * l() * loraR));
         t.add(new Term("attention q, k, v copies", c * l() * (q() + 2 * kv())));
-        long probs = 4 * scores() + (attentionDropout ? (1 + c) * scores() : c == 4 ? 0 : c * scores());
+        long attentionMask = floatMasks && c == 4 ? 4 : 1;
+        long probs = 4 * scores() + (attentionDropout ? (attentionMask + c) * scores() : c == 4 ? 0 : c * scores());
         t.add(new Term("attention probabilities" + (attentionDropout ? " + dropout mask" : ""), probs));
         t.add(new Term("MLP gate, sigmoid, silu, up", 4L * c * li()));
         return t;
@@ -178,5 +183,14 @@ public record ActivationModel(MistralConfig model, int seqLen, int computeBytes,
     /** Per-sample bytes of GradCache's first pass (no grad): one layer's transient and the layer in/out. */
     public long perSampleWithoutGrad() {
         return noGradTransient() + 2 * layerInput();
+    }
+
+    /**
+     * Per-sample bytes when both views' graphs are kept at once (SimCSE's one pass, no recomputation): two graphs of
+     * every layer and head, one worst transient.
+     */
+    public long bothViewsPerSample() {
+        return 2 * (model.numHiddenLayers() * savedPerLayer() + head()) + Math.max(forwardTransient(),
+                backwardTransient());
     }
 }

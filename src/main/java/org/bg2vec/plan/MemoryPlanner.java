@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  *       (the optimizer runs as tensor operations there; the host holds copies only while a checkpoint is saved;
  *       what of it is held at the same time as the activations: {@code optimizerItems});</li>
  *   <li>activations of one micro-batch's gradient pass ({@link ActivationModel}): every layer's saved tensors,
- *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient;</li>
+ *       or with recomputation the layer inputs plus one layer's graph; plus the worst transient; SimCSE with a slice
+ *       of one micro-batch and no recomputation keeps both views' graphs at once ({@code keepsGraphs});</li>
  *   <li>the objective's own ({@link Objective}): SimCSE's GradCache keeps the gathered global batch of embeddings,
  *       their gradients and the loss, float32; MNTP keeps the float32 LM head (its gradient too when trained, which
  *       then also counts in the optimizer's state) and the logits of the labelled positions;</li>
@@ -58,14 +59,17 @@ public final class MemoryPlanner {
         long weights = baseParameters(r.model()) * r.computeBytes();
         long lora = loraParameters(r.model(), r.loraR());
         long trained = lora + (r.objective().trainLmHead() ? lmHeadParameters(r.model()) : 0);
-        long activations = (long) b * Math.max(a.perSample(recompute), a.perSampleWithoutGrad());
+        boolean onePass = keepsGraphs(r, recompute);
+        long activations = (long) b * (onePass ? a.bothViewsPerSample()
+                : Math.max(a.perSample(recompute), a.perSampleWithoutGrad()));
         List<MemoryPlan.Item> device = new ArrayList<>();
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "base weights (%s, %.2f G parameters)",
                 r.computeBytes() == 2 ? "fp16" : "fp32", baseParameters(r.model()) / 1e9), weights));
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "LoRA r=%d values + gradients (fp32, %.1f M)",
                 r.loraR(), lora / 1e6), 8 * lora));
         device.add(new MemoryPlan.Item(String.format(Locale.ROOT, "activations: micro-batch %d x %s", b,
-                recompute ? "(layer inputs + one layer)" : "(all layers)"), activations));
+                recompute ? "(layer inputs + one layer)" : onePass ? "(all layers, both views: one pass, no re-forward)"
+                        : "(all layers)"), activations));
         device.addAll(objectiveItems(r));
         device.addAll(optimizerItems(r, trained, activations + 4 * lora));
         if (!r.gpu() && hostMasks(r, recompute) > 0) {
@@ -152,6 +156,9 @@ public final class MemoryPlanner {
      * peak (the first backward) one micro-batch's masks of every layer, or with recomputation of one layer.
      */
     static long hostMasks(PlanRequest r, boolean recompute) {
+        if (keepsGraphs(r, recompute)) {
+            return 0;
+        }
         long samples = r.objective().mntp() ? (recompute ? r.microBatch() : 0) : 2L * r.slice();
         if (samples == 0) {
             return 0;
@@ -160,6 +167,15 @@ public final class MemoryPlanner {
         long inActivations = (long) r.microBatch() * (recompute ? 1 : layers);
         long masks = (samples * layers - inActivations) * r.activations().dropoutMasksPerLayer();
         return Math.min(masks, DeterministicDropout.HOST_MASK_BUDGET_BYTES);
+    }
+
+    /**
+     * Whether SimCSE's step keeps the graphs of both views instead of re-embedding ({@code GradCacheStep}): a slice of
+     * one micro-batch without recomputation. Then no pass runs without grad (no CPU masks are kept for a re-forward)
+     * and both views' graphs are held at once.
+     */
+    static boolean keepsGraphs(PlanRequest r, boolean recompute) {
+        return !r.objective().mntp() && !recompute && r.microBatch() >= r.slice();
     }
 
     /** MNTP's labelled positions in one micro-batch: {@code mlm_probability} of the seqLen - 1 predicted ones. */

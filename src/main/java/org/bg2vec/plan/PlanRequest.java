@@ -57,6 +57,6 @@ public record PlanRequest(MistralConfig model, int computeBytes, int seqLen, int
 
     /** The per-sample, per-layer model of this request. */
     public ActivationModel activations() {
-        return new ActivationModel(model, seqLen, computeBytes, loraR, loraDropout, attentionDropout);
+        return new ActivationModel(model, seqLen, computeBytes, loraR, loraDropout, attentionDropout, !gpu);
     }
 }

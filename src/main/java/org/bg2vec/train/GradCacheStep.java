@@ -40,6 +40,12 @@ import java.util.List;
  * Summing per micro-batch in a fixed order instead of letting torch accumulate matters: Adam
  * divides by the gradient's magnitude, so reassociation noise in near-zero gradient entries would
  * otherwise grow into visible differences between worker counts within a few steps.
+ *
+ * <p>When the slice is one micro-batch and the graph may be kept ({@code keepGraph}: no per-layer recomputation),
+ * steps 1 and 4 merge: both views are embedded once, with grad, and the embedding gradient is back-propagated
+ * through the kept graphs ({@link #onePass}). The re-forward would compute the same values bit for bit, so the
+ * gradients are the same as with it; the step saves a third of its forward work and holds both views' graphs at
+ * once (the memory plan counts them, {@code MemoryPlanner}).
  */
 public final class GradCacheStep {
 
@@ -58,9 +64,15 @@ public final class GradCacheStep {
     private final int globalBatch;
     private final int microBatch;
     private final long seed;
+    private final boolean keepGraph;
 
+    /**
+     * @param keepGraph whether a slice of one micro-batch may keep its graph instead of re-embedding it
+     *                  ({@link #onePass}); false with per-layer recomputation, whose point is not to keep it
+     */
     public GradCacheStep(TrainableEncoder encoder, HardNegativeNLLLoss lossFunction, Collective collective,
-                         TrainableVector params, BatchCollator collator, int globalBatch, int microBatch, long seed) {
+                         TrainableVector params, BatchCollator collator, int globalBatch, int microBatch, long seed,
+                         boolean keepGraph) {
         BatchSplit.sliceSize(globalBatch, collective.size(), microBatch);
         this.encoder = encoder;
         this.lossFunction = lossFunction;
@@ -70,6 +82,7 @@ public final class GradCacheStep {
         this.globalBatch = globalBatch;
         this.microBatch = microBatch;
         this.seed = seed;
+        this.keepGraph = keepGraph;
     }
 
     /**
@@ -82,6 +95,9 @@ public final class GradCacheStep {
         List<TokenizedBatch[]> micro = collate(slice);
         t = StepPhases.end(Phase.DATA, t);
         int firstMicro = collective.rank() * (n / microBatch);
+        if (keepGraph && micro.size() == 1) {
+            return onePass(manager, micro.get(0), step, firstMicro, gradScale, tokens(slice));
+        }
         try (NDManager work = manager.newSubManager()) {
             NDArray[] gathered = new NDArray[2];
             try (Autograd.Scope off = Autograd.gradMode(false)) {
@@ -94,33 +110,89 @@ public final class GradCacheStep {
                 }
             }
             NDArray[] grads = new NDArray[2];
-            double loss;
-            try (Autograd.Scope on = Autograd.gradMode(true)) {
-                Autograd.requireGrad(gathered[0]);
-                Autograd.requireGrad(gathered[1]);
-                NDArray l = lossFunction.loss(gathered[0], gathered[1]);
-                loss = l.toType(DataType.FLOAT64, false).getDouble();
-                Autograd.backward(l, work.full(l.getShape(), (float) gradScale));
-                int from = collective.rank() * n;
-                for (int v = 0; v < 2; v++) {
-                    try (NDArray g = Autograd.gradient(gathered[v])) {
-                        grads[v] = g.get(new NDIndex("{}:{}", from, from + n));
-                        grads[v].attach(work);
-                    }
-                }
-            }
+            double loss = lossGradients(work, gathered, gradScale, n, grads);
             StepPhases.end(Phase.LOSS_AND_GATHER, t);
             NDArray total = backward(work, micro, grads, step, firstMicro);
-            t = StepPhases.begin();
-            total.attach(manager);
-            TensorCollectives.allReduceSum(collective, total);
-            StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
-            long tokens = 0;
-            for (TrainSample s : slice) {
-                tokens += s.tokens();
-            }
-            return new Result(total, loss, tokens);
+            return allReduce(manager, total, loss, tokens(slice));
         }
+    }
+
+    /**
+     * The step of a slice that is one micro-batch, keeping the graph: embed both views with grad, gather detached
+     * copies, the loss and its gradient as in {@link #run}, then back-propagate through the kept graphs, view 0 then
+     * view 1, as {@link #backward} does after its re-forward: the same gradient bit for bit.
+     */
+    private Result onePass(NDManager manager, TokenizedBatch[] views, long step, int micro, double gradScale,
+                           long tokens) {
+        try (NDManager work = manager.newSubManager()) {
+            long t = StepPhases.begin();
+            NDArray[] local = new NDArray[2];
+            params.zeroGradients();
+            try (Autograd.Scope on = Autograd.gradMode(true)) {
+                for (int view = 0; view < 2; view++) {
+                    local[view] = encoder.embed(work, views[view], true, DropoutSeeds.of(seed, step, micro, view));
+                }
+            }
+            t = StepPhases.end(Phase.FORWARD_WITH_GRAD, t);
+            NDArray[] gathered = new NDArray[2];
+            try (Autograd.Scope off = Autograd.gradMode(false)) {
+                for (int view = 0; view < 2; view++) {
+                    gathered[view] = TensorCollectives.allGather(collective, local[view], work);
+                }
+            }
+            NDArray[] grads = new NDArray[2];
+            double loss = lossGradients(work, gathered, gradScale, microBatch, grads);
+            t = StepPhases.end(Phase.LOSS_AND_GATHER, t);
+            try (Autograd.Scope on = Autograd.gradMode(true)) {
+                for (int view = 0; view < 2; view++) {
+                    Autograd.backward(local[view], grads[view]);
+                }
+            }
+            t = StepPhases.end(Phase.BACKWARD, t);
+            NDArray total = params.gradientTensor(work);
+            params.zeroGradients();
+            StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
+            return allReduce(manager, total, loss, tokens);
+        }
+    }
+
+    /**
+     * The global loss of the gathered embeddings (scaled by {@code gradScale} for its gradient) and, in {@code grads},
+     * the gradient rows of this worker's {@code n} samples per view.
+     */
+    private double lossGradients(NDManager work, NDArray[] gathered, double gradScale, int n, NDArray[] grads) {
+        try (Autograd.Scope on = Autograd.gradMode(true)) {
+            Autograd.requireGrad(gathered[0]);
+            Autograd.requireGrad(gathered[1]);
+            NDArray l = lossFunction.loss(gathered[0], gathered[1]);
+            double loss = l.toType(DataType.FLOAT64, false).getDouble();
+            Autograd.backward(l, work.full(l.getShape(), (float) gradScale));
+            int from = collective.rank() * n;
+            for (int v = 0; v < 2; v++) {
+                try (NDArray g = Autograd.gradient(gathered[v])) {
+                    grads[v] = g.get(new NDIndex("{}:{}", from, from + n));
+                    grads[v].attach(work);
+                }
+            }
+            return loss;
+        }
+    }
+
+    /** All-reduces the flat gradient {@code total} (moved to {@code manager}) over the workers. */
+    private Result allReduce(NDManager manager, NDArray total, double loss, long tokens) {
+        long t = StepPhases.begin();
+        total.attach(manager);
+        TensorCollectives.allReduceSum(collective, total);
+        StepPhases.end(Phase.GRADIENT_ALL_REDUCE, t);
+        return new Result(total, loss, tokens);
+    }
+
+    private static long tokens(List<TrainSample> slice) {
+        long tokens = 0;
+        for (TrainSample s : slice) {
+            tokens += s.tokens();
+        }
+        return tokens;
     }
 
     /** This worker's embeddings of one view, [slice, hidden], micro-batch after micro-batch (grad mode off). */

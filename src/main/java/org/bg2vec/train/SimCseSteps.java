@@ -40,7 +40,7 @@ final class SimCseSteps implements TrainingStep.Factory {
     public TrainingStep create(TrainableVector params, Collective collective) {
         GradCacheStep step = new GradCacheStep(encoder, loss, collective, params,
                 new BatchCollator(model.padTokenId()), config.globalBatchSize(), config.microBatchSize(),
-                config.seed());
+                config.seed(), !config.gradientCheckpointing());
         return new TrainingStep() {
             @Override
             public Result run(NDManager manager, List<TrainSample> slice, long stepIndex, double gradScale) {

@@ -143,7 +143,8 @@ public final class MemoryBenchmark {
     private static List<Double> train(MistralEncoder encoder, int micro, int length, int steps) {
         TrainableVector params = new TrainableVector(encoder.trainableParameters());
         GradCacheStep step = new GradCacheStep(encoder, new HardNegativeNLLLoss(20f), new SingleProcessCollective(),
-                params, new BatchCollator(encoder.config().eosTokenId()), micro, micro, 42);
+                params, new BatchCollator(encoder.config().eosTokenId()), micro, micro, 42,
+                !encoder.options().recomputeLayers());
         SplittableRandom random = new SplittableRandom(7);
         List<Double> seconds = new ArrayList<>();
         try (NDManager m = params.parameters().get(0).array().getManager().newSubManager();

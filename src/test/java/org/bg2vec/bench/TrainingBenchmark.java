@@ -36,16 +36,24 @@ import java.util.SplittableRandom;
  *     [layers=the preset's] [vocab=the tokenizer's]
  * </pre>
  *
- * It trains twice in one JVM, first as the trainer does now, then with the dropout masks computed by tensor ops (the
- * GPU path, and the CPU path before it computed them in Java; {@code -Dbg2vec.bench.javaMasksOnly=true} skips this
- * second run), and prints the median per-phase breakdown of a
- * step ({@link StepPhases}) for both, the step time and 6F / step time against the matmul peak.
+ * It trains up to three times in one JVM, each with the real {@link TrainingWorker} on the same data, and prints the
+ * median per-phase breakdown of a step ({@link StepPhases}) side by side, the step time and 6F / step time against
+ * the matmul peak:
+ * <ol>
+ *   <li>the config's micro-batch (GradCache: a pass without grad, then a re-forward with grad per micro-batch);</li>
+ *   <li>the micro-batch raised to the slice (the whole global batch: one worker), where the step keeps both views'
+ *       graphs and runs no re-forward (skipped when the config already has it);</li>
+ *   <li>as 1, with the dropout masks computed by tensor ops (the GPU path; skipped with
+ *       {@code -Dbg2vec.bench.javaMasksOnly=true}, minutes per step at real width).</li>
+ * </ol>
  *
  * Every sample has exactly {@code length} tokens (BOS + random ids), so the step's work is fixed.
- * Executed matmul FLOPs per step, with F = one forward of the global batch
- * ({@link ForwardBenchmark#flopsPerForward}): per view, the no-grad GradCache pass (F), the re-forward
- * with grad (F) and the backward (≈ F: the frozen base needs input gradients only; LoRA terms are
- * negligible), so 6F for the two views; without GradCache's recomputation it would be 4F.
+ * The ratio's numerator is 6F per step, F = one forward of the global batch's views
+ * ({@link ForwardBenchmark#flopsPerForward}; 6F = 6 × parameters × tokens, the usual model-FLOPs count of a training
+ * step). What runs: with GradCache's re-forward, per view the pass without grad (F), the re-forward with grad (F) and
+ * the backward (≈ F: the frozen base needs input gradients only; LoRA terms are negligible), so 6F executed; in one
+ * pass 4F executed for the same 6F of model FLOPs (the frozen base's weight gradients, 2F, are never computed).
+ * {@code -Dbg2vec.bench.torchProfile=FILE} writes libtorch's profile (Chrome trace) of the first run.
  */
 public final class TrainingBenchmark {
 
@@ -83,13 +91,25 @@ public final class TrainingBenchmark {
         System.out.printf("cores %d, torch intra-op threads %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"));
 
-        // after: masks computed in Java (the CPU trainer); before: from the int64/float64 tensor ops (the GPU path),
-        // skipped with -Dbg2vec.bench.javaMasksOnly=true (minutes per step at real width): both columns are then "after"
-        Run after = train(config, true, dir.resolve("out-after"));
-        Run before = Boolean.getBoolean("bg2vec.bench.javaMasksOnly") ? after
-                : train(config, false, dir.resolve("out-before"));
+        List<Run> runs = new ArrayList<>();
+        String profile = System.getProperty("bg2vec.bench.torchProfile");
+        if (profile != null) {
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+        }
+        runs.add(train("micro-batch " + config.microBatchSize() + (config.microBatchSize() < global ? " (re-forward)"
+                : " (one pass)"), config, true, dir.resolve("out-1")));
+        if (profile != null) {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(profile);
+        }
+        if (config.microBatchSize() < global) {
+            runs.add(train("micro-batch " + global + " (one pass)", config.with("micro_batch_size", global), true,
+                    dir.resolve("out-2")));
+        }
+        if (!Boolean.getBoolean("bg2vec.bench.javaMasksOnly")) {
+            runs.add(train("as the first, tensor-op masks (GPU path)", config, false, dir.resolve("out-3")));
+        }
         double f = ForwardBenchmark.flopsPerForward(c, global, length);
-        double executed = 6 * f;
+        double modelFlops = 6 * f;
         double peak = 0;
         try (NDManager m = DjlRuntime.newManager()) {
             for (long[] s : new long[][]{{(long) config.microBatchSize() * length, c.hiddenSize(), c.intermediateSize()},
@@ -99,23 +119,39 @@ public final class TrainingBenchmark {
                 peak = Math.max(peak, g);
             }
         }
-        System.out.printf("matmul FLOPs per step: forward F = %.3f GFLOP; executed 6F = %.3f GFLOP (4F = %.3f without"
-                + " GradCache recompute)%n", f / 1e9, executed / 1e9, 4 * f / 1e9);
-        System.out.printf("%n| phase (median s per step) | before: tensor-op dropout masks | after: Java masks |%n"
-                + "| --- | ---: | ---: |%n");
-        for (StepPhases.Phase p : StepPhases.Phase.values()) {
-            System.out.printf("| %s | %.3f | %.3f |%n", p.label(), before.phase(p.ordinal()), after.phase(p.ordinal()));
+        System.out.printf("matmul FLOPs per step: forward F = %.3f GFLOP; 6F = %.3f GFLOP (executed: 6F with the"
+                + " re-forward, 4F in one pass)%n", f / 1e9, modelFlops / 1e9);
+        StringBuilder header = new StringBuilder("%n| phase (median s per step) |");
+        StringBuilder rule = new StringBuilder("| --- |");
+        for (Run r : runs) {
+            header.append(' ').append(r.label()).append(" |");
+            rule.append(" ---: |");
         }
-        System.out.printf("| other | %.3f | %.3f |%n", before.other(), after.other());
-        System.out.printf("| step | %.3f | %.3f |%n%n", before.step(), after.step());
-        for (Run r : new Run[]{before, after}) {
-            double achieved = executed / r.step() / 1e9;
-            System.out.printf("%s: median step %.3f s, %.0f tokens/s, loss %.4f; achieved %.2f GFLOP/s (6F / step time);"
+        System.out.printf(header + "%n" + rule + "%n");
+        for (StepPhases.Phase p : StepPhases.Phase.values()) {
+            row(p.label(), runs, r -> r.phase(p.ordinal()));
+        }
+        row("other", runs, Run::other);
+        row("step", runs, Run::step);
+        System.out.println();
+        for (Run r : runs) {
+            double achieved = modelFlops / r.step() / 1e9;
+            System.out.printf("%s: median step %.3f s, %.0f tokens/s, loss %.4f; %.2f GFLOP/s (6F / step time);"
                             + " best fp32 matmul %.2f GFLOP/s; ratio %.3f%n", r.label(), r.step(),
                     r.tokens() / r.step(), r.loss(), achieved, peak, achieved / peak);
         }
-        System.out.printf("speed-up after/before: x%.2f (same losses: %s)%n", before.step() / after.step(),
-                before.loss() == after.loss());
+        for (Run r : runs.subList(1, runs.size())) {
+            System.out.printf("speed-up of %s over %s: x%.2f%n", r.label(), runs.get(0).label(),
+                    runs.get(0).step() / r.step());
+        }
+    }
+
+    private static void row(String label, List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+        StringBuilder line = new StringBuilder("| " + label + " |");
+        for (Run r : runs) {
+            line.append(String.format(" %.3f |", value.applyAsDouble(r)));
+        }
+        System.out.println(line);
     }
 
     /** Step times and per-phase times (medians over steps 2..n; step 1 warms up) of one training run. */
@@ -130,7 +166,7 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static Run train(TrainConfig config, boolean javaMasks, Path out) throws Exception {
+    private static Run train(String label, TrainConfig config, boolean javaMasks, Path out) throws Exception {
         DeterministicDropout.setHostMasksOnCpu(javaMasks);
         List<double[]> perStep = new ArrayList<>();
         List<long[]> phaseTotals = new ArrayList<>();
@@ -146,7 +182,6 @@ public final class TrainingBenchmark {
             StepPhases.stop();
             DeterministicDropout.setHostMasksOnCpu(true);
         }
-        String label = javaMasks ? "after (Java dropout masks)" : "before (tensor-op dropout masks)";
         System.out.printf("%s: all step times %s%n", label,
                 Arrays.toString(perStep.stream().mapToDouble(s -> s[0]).toArray()));
         double step = median(perStep.stream().skip(1).mapToDouble(s -> s[0]).toArray());

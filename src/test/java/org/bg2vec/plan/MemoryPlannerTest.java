@@ -47,23 +47,29 @@ class MemoryPlannerTest {
         //   norms 8·L·H = 4096; LoRA 5·L·(3H + Q + 2H + I) = 5·8·560 = 22400; rank products 28·L·r = 896;
         //   q, k, v copies 4·L·(Q + 2KV) = 4·8·128 = 4096; probabilities (4 + 1 + 4)·n·L² = 9·256 = 2304;
         //   MLP 4·4·L·I = 16·1408 = 22528
-        ActivationModel a = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, true, true);
+        ActivationModel a = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, true, true, false);
         assertEquals(4096 + 22400 + 896 + 4096 + 2304 + 22528, a.savedPerLayer());
         assertEquals(4 * 8 * 64, a.layerInput());
         // fp16: norms and LoRA inputs stay float32; copies, probabilities (4 + 1 + 2) and the MLP (4·2) shrink
-        ActivationModel h = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 2, 4, true, true);
+        ActivationModel h = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 2, 4, true, true, false);
         assertEquals(4096 + 22400 + 896 + 2048 + 7 * 256 + 8 * 1408, h.savedPerLayer());
         // without dropout in fp32, q/k/v share their float32 input, gate/up theirs: 4·L·(H + Q + H + I)
-        ActivationModel noDrop = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, false, false);
+        ActivationModel noDrop = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, false, false, false);
         assertEquals(4096 + 4 * 8 * (64 + 64 + 64 + 176) + 896 + 4096 + 4 * 256 + 22528, noDrop.savedPerLayer());
+        // the CPU keeps float32 masks of float32 tensors: LoRA (4 + 4)·8·560 = 35840, probabilities (4 + 4 + 4)·256;
+        // in fp16 the probabilities are fp16, their mask stays BOOLEAN: (4 + 1 + 2)·256
+        ActivationModel cpu = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 4, 4, true, true, true);
+        assertEquals(4096 + 35840 + 896 + 4096 + 12 * 256 + 22528, cpu.savedPerLayer());
+        ActivationModel cpuHalf = new ActivationModel(shape(100, 64, 176, 2, 4, 2), 8, 2, 4, true, true, true);
+        assertEquals(4096 + 35840 + 896 + 2048 + 7 * 256 + 8 * 1408, cpuHalf.savedPerLayer());
     }
 
     @Test
     void theCpuPlanCountsTheKeptDropoutMasksOfTheWholeSliceUpToTheCacheBudget() {
         // H 64, MLP 176, 4 heads on 2 kv heads, L 8: LoRA masks L·(3H + Q + 2H + I) = 8·560, attention n·L² = 256
         MistralConfig tiny = shape(100, 64, 176, 2, 4, 2);
-        assertEquals(8 * 560 + 256, new ActivationModel(tiny, 8, 4, 4, true, true).dropoutMasksPerLayer());
-        assertEquals(8 * 560, new ActivationModel(tiny, 8, 4, 4, true, false).dropoutMasksPerLayer());
+        assertEquals(8 * 560 + 256, new ActivationModel(tiny, 8, 4, 4, true, true, false).dropoutMasksPerLayer());
+        assertEquals(8 * 560, new ActivationModel(tiny, 8, 4, 4, true, false, false).dropoutMasksPerLayer());
         // global batch 12 on 2 workers: a slice of 6 samples, both views, 2 layers: 24 sample-layers of masks, less
         // those the first re-forward (micro-batch 3) has taken into its activations: 2 layers' or with recomputation 1
         long perLayer = 8 * 560 + 256;
@@ -114,10 +120,10 @@ class MemoryPlannerTest {
     void eachLayerAddsItsSavedTensorsOrWithRecomputationOnlyItsInput() {
         for (MistralConfig m : new MistralConfig[]{MISTRAL_7B, LLAMA2_13B, TINYLLAMA}) {
             for (int bytes : new int[]{2, 4}) {
-                ActivationModel a = new ActivationModel(m, 128, bytes, 16, true, true);
+                ActivationModel a = new ActivationModel(m, 128, bytes, 16, true, true, false);
                 MistralConfig deeper = shape(m.vocabSize(), m.hiddenSize(), m.intermediateSize(),
                         m.numHiddenLayers() + 1, m.numAttentionHeads(), m.numKeyValueHeads());
-                ActivationModel b = new ActivationModel(deeper, 128, bytes, 16, true, true);
+                ActivationModel b = new ActivationModel(deeper, 128, bytes, 16, true, true, false);
                 assertEquals(a.savedPerLayer(), b.perSample(false) - a.perSample(false));
                 assertEquals(a.layerInput(), b.perSample(true) - a.perSample(true));
                 assertTrue(a.perSample(true) * 5 < a.perSample(false), "several times smaller with recomputation");
@@ -172,13 +178,34 @@ class MemoryPlannerTest {
             // a trained head is optimised on the device: AdamW's master, m and v, and two flat gradient vectors
             // (one micro-batch per slice: the tree sum's result and the next micro-batch's gradient)
             long optimiser = (12 + 2 * 4) * 38000L * 4096;
-            assertEquals(s.total() - gradCache + 2 * head + logits + scratch + optimiser, t.total(), "trained head");
-            assertEquals(s.total() - gradCache + head + logits, f.total(), "frozen head");
+            // a SimCSE slice of one micro-batch without recomputation keeps both views' graphs (MNTP has one view)
+            long onePass = item(s, "activations") - item(f, "activations") + item(s, "CUDA") - item(f, "CUDA");
+            assertEquals(!recompute, onePass > 0, "SimCSE's one pass holds both views' graphs");
+            assertEquals(s.total() - onePass - gradCache + 2 * head + logits + scratch + optimiser, t.total(),
+                    "trained head");
+            assertEquals(s.total() - onePass - gradCache + head + logits, f.total(), "frozen head");
             long hostS = s.host().stream().mapToLong(MemoryPlan.Item::bytes).sum();
             assertEquals(hostS, f.host().stream().mapToLong(MemoryPlan.Item::bytes).sum(), "a frozen head is not optimised");
             assertEquals(hostS + 12L * 38000 * 4096, t.host().stream().mapToLong(MemoryPlan.Item::bytes).sum(),
                     "checkpoint copies of the trained head's AdamW state");
         }
         assertEquals(positions, MemoryPlanner.labelledPositions(trained));
+    }
+
+    @Test
+    void simcseWithASliceOfOneMicroBatchKeepsBothViewsGraphsAndNoMasks() {
+        PlanRequest one = new PlanRequest(MISTRAL_7B, 4, 128, 8, 16, 2, 16, true, true, 0, false, Objective.SIMCSE);
+        PlanRequest two = one.withMicroBatch(4);
+        ActivationModel a = one.activations();
+        MemoryPlan kept = MemoryPlanner.plan(one, false);
+        assertEquals(8 * (2 * (MISTRAL_7B.numHiddenLayers() * a.savedPerLayer() + a.head())
+                + Math.max(a.forwardTransient(), a.backwardTransient())), item(kept, "activations"));
+        assertEquals(0, item(kept, "dropout masks"), "no pass without grad keeps masks for a re-forward");
+        MemoryPlan reForward = MemoryPlanner.plan(two, false);
+        assertEquals(4 * Math.max(a.perSample(false), a.perSampleWithoutGrad()), item(reForward, "activations"));
+        assertTrue(item(reForward, "dropout masks") > 0);
+        MemoryPlan recomputed = MemoryPlanner.plan(one, true);
+        assertEquals(8 * Math.max(a.perSample(true), a.perSampleWithoutGrad()), item(recomputed, "activations"),
+                "with recomputation the step re-forwards one view at a time");
     }
 }

@@ -7,7 +7,6 @@ import org.bg2vec.djl.DjlRuntime;
 import org.bg2vec.djl.Autograd;
 import org.bg2vec.loss.HardNegativeNLLLoss;
 import org.bg2vec.model.ForwardingEncoder;
-import org.bg2vec.model.ModelPreset;
 import org.bg2vec.model.TrainableEncoder;
 import org.bg2vec.tokenize.TokenizedBatch;
 import org.bg2vec.train.data.BatchCollator;
@@ -65,10 +64,8 @@ class GcDuringBackwardTest {
 
     @Test
     void gradientsDoNotDependOnGarbageCollection() throws Exception {
-        Path model = RealModelFixtures.model(tmp.resolve("model"), ModelPreset.TINY);
-        TrainConfig c = TrainConfig.parse("{\"model_name_or_path\": \"" + model + "\", \"output_dir\": \"" + tmp
-                + "\", \"bidirectional\": true, \"simcse_dropout\": 0.3, \"lora_r\": 4,"
-                + " \"loss_scale\": 20, \"global_batch_size\": 4, \"micro_batch_size\": 2}");
+        TrainConfig c = RealModelGradCacheTest.config(tmp, "\"simcse_dropout\": 0.3, \"global_batch_size\": 4,"
+                + " \"micro_batch_size\": 2");
         SplittableRandom rnd = new SplittableRandom(11);
         List<TrainSample> batch = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -78,17 +75,12 @@ class GcDuringBackwardTest {
         }
         try (Llm2VecAdapterEncoder enc = TrainingWorker.load(c, TrainingWorker.options(c, 0));
              NDManager m = DjlRuntime.newManager()) {
-            TrainableVector params = new TrainableVector(enc.trainableParameters());
-            float[] values = new float[params.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) rnd.nextDouble(-0.05, 0.05);
-            }
-            params.setValues(values);
+            TrainableVector params = RealModelGradCacheTest.randomParameters(enc, rnd);
             HardNegativeNLLLoss loss = TrainingWorker.loss(c);
             float[] calm = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, new BatchCollator(2),
-                    4, 2, 42).run(m, batch, 0, 1.0).gradients().toFloatArray();
+                    4, 2, 42, true).run(m, batch, 0, 1.0).gradients().toFloatArray();
             float[] collected = new GradCacheStep(new Collecting(enc), loss, new SingleProcessCollective(), params,
-                    new BatchCollator(2), 4, 2, 42).run(m, batch, 0, 1.0).gradients().toFloatArray();
+                    new BatchCollator(2), 4, 2, 42, true).run(m, batch, 0, 1.0).gradients().toFloatArray();
             assertArrayEquals(calm, collected, 0f);
         }
     }

@@ -61,7 +61,7 @@ class GradCacheStepTest {
         try (ToyEncoder enc = new ToyEncoder(VOCAB, 8, 6, 0f, 11); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
             float[] expected = fullBatchGradient(enc, batch, loss);
-            GradCacheStep step = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, COLLATOR, 16, 4, 42);
+            GradCacheStep step = new GradCacheStep(enc, loss, new SingleProcessCollective(), params, COLLATOR, 16, 4, 42, true);
             float[] actual = step.run(m, batch, 0, 1.0).gradients().toFloatArray();
             double norm = HostGradientClipping.globalNorm(expected);
             assertTrue(norm > 1e-3, "the full-batch gradient must not vanish: " + norm);
@@ -96,7 +96,7 @@ class GradCacheStepTest {
         try (Recording enc = new Recording(new ToyEncoder(VOCAB, 8, 6, 0.3f, 12)); NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
             GradCacheStep step = new GradCacheStep(enc, new HardNegativeNLLLoss(20f), new SingleProcessCollective(), params,
-                    COLLATOR, 16, 4, 42);
+                    COLLATOR, 16, 4, 42, true);
             step.run(m, batch, 3, 1.0);
             // 4 micro-batches × 2 views, each with its own key, each embedded twice: no grad, then grad
             assertEquals(8, enc.byKey.size());

@@ -50,7 +50,7 @@ public final class TrainStepBenchmark {
                     continue;
                 }
                 GradCacheStep step = new GradCacheStep(enc, loss, new SingleProcessCollective(), params,
-                        GradCacheStepTest.COLLATOR, global, micro, 42);
+                        GradCacheStepTest.COLLATOR, global, micro, 42, true);
                 double t = time(steps, () -> step.run(m, data, 0, 1.0).gradients().close());
                 report("GradCache micro " + micro, t, global, tokens, plain);
             }

@@ -74,7 +74,7 @@ class TrainerLossFixtureTest {
              NDManager m = DjlRuntime.newManager()) {
             TrainableVector params = new TrainableVector(enc.trainableParameters());
             GradCacheStep step = new GradCacheStep(enc, TrainingWorker.loss(c), new SingleProcessCollective(), params,
-                    new BatchCollator(2), 3, 3, c.seed());
+                    new BatchCollator(2), 3, 3, c.seed(), true);
             GradCacheStep.Result r = step.run(m, batch, 0, 1.0);
             assertEquals(eLoss, r.loss(), TOLERANCE, "training step loss");
             assertEquals(eLoss, step.evaluate(m, batch), TOLERANCE, "validation loss");
