@@ -29,7 +29,7 @@ final class Outcomes implements AutoCloseable {
     private final Broadcast<byte[]> tokenizer;
 
     private Outcomes(JavaRDD<byte[]> encoded, Broadcast<byte[]> tokenizer) {
-        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK());
         this.tokenizer = tokenizer;
     }
 
