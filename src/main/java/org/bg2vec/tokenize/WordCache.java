@@ -15,9 +15,9 @@ final class WordCache {
     private final int[][] tokens = new int[CAPACITY][];
     private int size;
 
-    int[] get(String text, int start, int end) {
+    /** The tokens of {@code text[start, end)}, whose {@link #hash} is {@code h}, or null. */
+    int[] get(String text, int start, int end, int h) {
         int len = end - start;
-        int h = hash(text, start, end);
         for (int i = slot(h); ; i = (i + 1) & (CAPACITY - 1)) {
             String w = words[i];
             if (w == null) {
@@ -29,13 +29,13 @@ final class WordCache {
         }
     }
 
-    void put(String text, int start, int end, int[] value) {
+    /** Caches the tokens of {@code text[start, end)}, whose {@link #hash} is {@code h}. */
+    void put(String text, int start, int end, int h, int[] value) {
         if (size >= MAX_WORDS) {
             Arrays.fill(words, null);
             Arrays.fill(tokens, null);
             size = 0;
         }
-        int h = hash(text, start, end);
         int i = slot(h);
         while (words[i] != null) {
             i = (i + 1) & (CAPACITY - 1);
@@ -46,12 +46,12 @@ final class WordCache {
         size++;
     }
 
-    private static int hash(String text, int start, int end) {
-        int h = 0;
-        for (int i = start; i < end; i++) {
-            h = 31 * h + text.charAt(i);
-        }
-        return h;
+    /**
+     * A word's hash, one character at a time: start from 0, then {@code h = hash(h, c)} for each character
+     * ({@link String#hashCode}'s polynomial).
+     */
+    static int hash(int h, char c) {
+        return 31 * h + c;
     }
 
     private static int slot(int h) {
