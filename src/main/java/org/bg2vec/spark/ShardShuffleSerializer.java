@@ -105,20 +105,12 @@ final class ShardShuffleSerializer extends Serializer implements Serializable {
 
         @Override
         public void flush() {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(out::flush);
         }
 
         @Override
         public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(out::close);
         }
     }
 
@@ -156,11 +148,19 @@ final class ShardShuffleSerializer extends Serializer implements Serializable {
 
         @Override
         public void close() {
-            try {
-                in.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(in::close);
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void unchecked(IoAction a) {
+        try {
+            a.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
