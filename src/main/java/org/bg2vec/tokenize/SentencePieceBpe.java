@@ -233,24 +233,25 @@ public final class SentencePieceBpe {
     /** A word other than the first: from the thread's cache when seen before. */
     private boolean cachedPiece(String text, int start, int end, Tokens out) {
         int hash = out.wordHash;
-        int[] hit = out.cache.get(text, start, end, hash);
-        if (hit == null) {
+        int at = out.cache.find(text, start, end, hash);
+        if (at < 0) {
             int before = out.count;
             if (!piece(text, start, end, false, out)) {
                 return false;
             }
             int n = out.count - before;
-            hit = new int[2 * n];
+            int[] tokens = new int[2 * n];
             for (int i = 0; i < n; i++) {
-                hit[i] = out.outIds[before + i];
-                hit[n + i] = out.outStarts[before + i] - start;
+                tokens[i] = out.outIds[before + i];
+                tokens[n + i] = out.outStarts[before + i] - start;
             }
-            out.cache.put(text, start, end, hash, hit);
+            out.cache.put(text, start, end, hash, tokens);
             return true;
         }
-        int n = hit.length / 2;
+        int[] pool = out.cache.pool();
+        int n = pool[at];
         for (int i = 0; i < n; i++) {
-            out.append(hit[i], start + hit[n + i]);
+            out.append(pool[at + 1 + i], start + pool[at + 1 + n + i]);
         }
         return true;
     }
