@@ -62,7 +62,7 @@ DUMP="$DIR/bench-$COPIES.xml"
 if [ ! -s "$DUMP" ]; then
   data-prep/make-bench-dump.sh "$COPIES" "$DUMP"
 fi
-echo "dump $DUMP: $(stat -c %s "$DUMP") bytes, $(grep -c '<page>' "$DUMP") pages; $(nproc) cores, $(uname -m)," \
+echo "dump $DUMP: $(stat -L -c %s "$DUMP") bytes, $(grep -c '<page>' "$DUMP") pages; $(nproc) cores, $(uname -m)," \
   "$(java -version 2>&1 | sed -n 1p), $(PYTHONPATH="$WE_PYTHONPATH" "$WE_PYTHON" --version 2>&1), $(date -u +%FT%TZ)"
 
 SAMPLE="$ROOT/data-prep/sample/bgwiki-sample-pages-articles.xml"

@@ -19,9 +19,9 @@ import java.util.List;
 
 /**
  * The outcomes of every input, computed once and kept in their compact encoded form ({@link OutcomeCodec}: byte
- * arrays, cached serialized: no size estimation per object, spilling to disk) while the job reads its three views
- * of them: the counts (with the number of samples), the rejects and the samples. Closing releases the cache and
- * the tokenizer broadcast.
+ * arrays, cached as they are: no serializer per record, and a byte array's size needs no estimation; spilling to
+ * disk when memory is short) while the job reads its three views of them: the counts (with the number of samples),
+ * the rejects and the samples. Closing releases the cache and the tokenizer broadcast.
  */
 final class Outcomes implements AutoCloseable {
 
@@ -29,7 +29,7 @@ final class Outcomes implements AutoCloseable {
     private final Broadcast<byte[]> tokenizer;
 
     private Outcomes(JavaRDD<byte[]> encoded, Broadcast<byte[]> tokenizer) {
-        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        this.all = encoded.persist(StorageLevel.MEMORY_AND_DISK());
         this.tokenizer = tokenizer;
     }
 

@@ -1,5 +1,6 @@
 package org.bg2vec.spark;
 
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
@@ -9,10 +10,12 @@ import org.bg2vec.prepare.OutcomeCodec;
 import org.bg2vec.prepare.ReasonCounts;
 import org.bg2vec.prepare.Reasons;
 import org.bg2vec.prepare.SameIdRuns;
+import org.bg2vec.prepare.TextKeyTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,17 +32,40 @@ final class SampleDedup {
     }
 
     /**
-     * The texts more than one sample has, with the sample id kept for each (a shuffle of 16-byte pairs, combined
-     * on the map side; the result, one entry per duplicated text, is collected).
+     * The texts more than one sample has, with the sample id kept for each. Each task combines its samples'
+     * (text key, sample id) pairs in a {@link TextKeyTable} and shuffles one packed array per reduce partition;
+     * the reduce side merges them and returns the duplicated texts (collected: one entry per duplicated text).
      */
     static DuplicateTexts duplicateTexts(JavaRDD<byte[]> samples) {
-        List<long[]> dups = samples
-                .mapToPair(b -> new Tuple2<>(OutcomeCodec.textKey(b), new long[]{OutcomeCodec.sampleId(b), 1}))
-                .reduceByKey((a, b) -> new long[]{Dedup.keepsFirstOfSameText(a[0], b[0]) ? a[0] : b[0], a[1] + b[1]})
-                .filter(t -> t._2()[1] > 1)
-                .map(t -> new long[]{t._1(), t._2()[0]})
+        int partitions = samples.getNumPartitions();
+        List<List<long[]>> dups = samples
+                .mapPartitionsToPair(it -> {
+                    TextKeyTable t = new TextKeyTable();
+                    while (it.hasNext()) {
+                        byte[] b = it.next();
+                        t.add(OutcomeCodec.textKey(b), OutcomeCodec.sampleId(b), 1);
+                    }
+                    long[][] packed = t.packByPartition(partitions);
+                    List<Tuple2<Integer, long[]>> out = new ArrayList<>();
+                    for (int p = 0; p < partitions; p++) {
+                        if (packed[p].length > 0) {
+                            out.add(new Tuple2<>(p, packed[p]));
+                        }
+                    }
+                    return out.iterator();
+                })
+                .partitionBy(new HashPartitioner(partitions)) // an Integer key p goes to partition p
+                .mapPartitions(it -> {
+                    TextKeyTable t = new TextKeyTable();
+                    while (it.hasNext()) {
+                        t.addPacked(it.next()._2());
+                    }
+                    return List.of(t.duplicated()).iterator();
+                })
                 .collect();
-        return DuplicateTexts.of(dups);
+        List<long[]> all = new ArrayList<>();
+        dups.forEach(all::addAll);
+        return DuplicateTexts.of(all);
     }
 
     /** The samples with one sample per text, the one {@link Dedup#keepsFirstOfSameText} keeps (lazy: a shuffle). */

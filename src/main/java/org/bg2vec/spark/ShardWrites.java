@@ -2,7 +2,9 @@ package org.bg2vec.spark;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.ShuffledRDD;
 import org.bg2vec.format.PreparedData;
 import org.bg2vec.io.Iterators;
 import org.bg2vec.prepare.OutcomeCodec;
@@ -15,8 +17,12 @@ import org.bg2vec.prepare.ShardWriter;
 import org.bg2vec.prepare.StableHash;
 import org.bg2vec.prepare.ValidationSplit;
 import scala.Tuple2;
+import scala.math.Ordering$;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 
@@ -58,13 +64,12 @@ final class ShardWrites {
         long seed = config.seed();
         double fraction = config.validationFraction();
         String dir = out.temp().toString();
-        List<long[]> written = kept
-                .mapToPair(b -> {
-                    long id = OutcomeCodec.sampleId(b);
-                    int split = ValidationSplit.isValidation(OutcomeCodec.pageId(b), fraction) ? 1 : 0;
-                    return new Tuple2<>(new ShardOrder.Key(StableHash.mix(seed, id), id, split), b);
-                })
-                .repartitionAndSortWithinPartitions(new ShardOrder.Partitioner(shards, 2))
+        JavaPairRDD<ShardOrder.Key, byte[]> keyed = kept.mapToPair(b -> {
+            long id = OutcomeCodec.sampleId(b);
+            int split = ValidationSplit.isValidation(OutcomeCodec.pageId(b), fraction) ? 1 : 0;
+            return new Tuple2<>(new ShardOrder.Key(StableHash.mix(seed, id), id, split), b);
+        });
+        List<long[]> written = sorted(keyed, new ShardOrder.Partitioner(shards, 2))
                 .mapPartitions((Iterator<Tuple2<ShardOrder.Key, byte[]>> it) -> {
                     int partition = TaskContext.getPartitionId();
                     Path file = new Path(new Path(dir, SPLITS[partition / shards]),
@@ -81,6 +86,21 @@ final class ShardWrites {
         }
         return new Written(new PrepareManifest.Splits(split(SPLITS[0], samples[0], shards),
                 split(SPLITS[1], samples[1], shards)), dropped);
+    }
+
+    /**
+     * {@code repartitionAndSortWithinPartitions}, with the records shuffled by {@link ShardShuffleSerializer}
+     * instead of Java serialization.
+     */
+    private static JavaPairRDD<ShardOrder.Key, byte[]> sorted(JavaPairRDD<ShardOrder.Key, byte[]> keyed,
+                                                             ShardOrder.Partitioner partitioner) {
+        ClassTag<ShardOrder.Key> keys = ClassTag$.MODULE$.apply(ShardOrder.Key.class);
+        ClassTag<byte[]> values = ClassTag$.MODULE$.apply(byte[].class);
+        ShuffledRDD<ShardOrder.Key, byte[], byte[]> shuffled = new ShuffledRDD<ShardOrder.Key, byte[], byte[]>(
+                keyed.rdd(), partitioner, keys, values, values)
+                .setSerializer(new ShardShuffleSerializer())
+                .setKeyOrdering(Ordering$.MODULE$.comparatorToOrdering(Comparator.<ShardOrder.Key>naturalOrder()));
+        return new JavaPairRDD<>(shuffled, keys, values);
     }
 
     private static PrepareManifest.Split split(String name, long samples, int shards) {

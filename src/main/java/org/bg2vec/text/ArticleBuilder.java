@@ -26,9 +26,12 @@ final class ArticleBuilder {
     private List<String> paragraphs = new ArrayList<>();
     private int dropLevel = -1;
 
-    ArticleBuilder(CleaningConfig config) {
-        this.dropSections = headingKeys(config.dropSections());
-        this.keepListItems = config.keepListItems();
+    /**
+     * @param dropSections {@link #headingKeys} of the config's drop-section headings (computed once per cleaner)
+     */
+    ArticleBuilder(Set<String> dropSections, boolean keepListItems) {
+        this.dropSections = dropSections;
+        this.keepListItems = keepListItems;
     }
 
     static Set<String> headingKeys(List<String> headings) {

@@ -17,6 +17,21 @@ public final class ScriptStats {
         long letters = 0;
         long cyrillic = 0;
         for (int i = 0; i < text.length(); ) {
+            char c = text.charAt(i);
+            if (c < 0x80) { // ASCII: the letters are A-Z and a-z
+                int lower = c | 0x20;
+                if (lower >= 'a' && lower <= 'z') {
+                    letters++;
+                }
+                i++;
+                continue;
+            }
+            if (c >= 0x400 && c <= 0x481) { // Cyrillic letters Ѐ–ҁ (the block's symbols and marks follow)
+                letters++;
+                cyrillic++;
+                i++;
+                continue;
+            }
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetter(cp)) {

@@ -26,11 +26,13 @@ public final class WikitextCleaner {
     private final CleaningConfig config;
     private final Set<String> fileNamespaces;
     private final Set<String> categoryNamespaces;
+    private final Set<String> dropSections;
 
     public WikitextCleaner(CleaningConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.fileNamespaces = lowerCase(config.fileNamespaces());
         this.categoryNamespaces = lowerCase(config.categoryNamespaces());
+        this.dropSections = Set.copyOf(ArticleBuilder.headingKeys(config.dropSections()));
     }
 
     /** A cleaner with {@link CleaningConfig#defaults()}. */
@@ -50,7 +52,7 @@ public final class WikitextCleaner {
      *                 treated as empty
      */
     public CleanedArticle clean(String title, String wikitext) {
-        ArticleBuilder builder = new ArticleBuilder(config);
+        ArticleBuilder builder = new ArticleBuilder(dropSections, config.keepListItems());
         if (wikitext != null && !wikitext.isEmpty()) {
             new WikitextScanner(wikitext, builder, fileNamespaces, categoryNamespaces).scan();
         }

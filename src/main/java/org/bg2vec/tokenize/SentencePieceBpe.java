@@ -185,12 +185,12 @@ public final class SentencePieceBpe {
             out.length = text.length();
             return piece(text, 0, text.length(), true, out);
         }
-        int end = nextWord(text, 0);
+        int end = nextWord(text, 0, out);
         if (!piece(text, 0, end, true, out)) {
             return false;
         }
         for (int start = end; start < text.length() && out.count <= maxTokens; start = end) {
-            end = nextWord(text, start);
+            end = nextWord(text, start, out);
             if (!cachedPiece(text, start, end, out)) {
                 return false;
             }
@@ -211,38 +211,47 @@ public final class SentencePieceBpe {
     /**
      * Where the word starting at {@code from} ends: at the next space (or literal ▁) that follows another
      * character. BPE never merges across such a point when {@link #splitsAtWords} (no merge joins a token that
-     * ends in another character to one that starts with ▁), so each word can be encoded, and cached, alone.
+     * ends in another character to one that starts with ▁), so each word can be encoded, and cached, alone. The
+     * word's {@link WordCache#hash} is left in {@code out.wordHash} (one pass over its characters for both).
      */
-    private static int nextWord(String text, int from) {
+    private static int nextWord(String text, int from, Tokens out) {
+        char prev = text.charAt(from);
+        int h = WordCache.hash(0, prev);
         for (int i = from + 1; i < text.length(); i++) {
             char c = text.charAt(i);
-            if ((c == ' ' || c == META_SPACE) && text.charAt(i - 1) != ' ' && text.charAt(i - 1) != META_SPACE) {
+            if ((c == ' ' || c == META_SPACE) && prev != ' ' && prev != META_SPACE) {
+                out.wordHash = h;
                 return i;
             }
+            h = WordCache.hash(h, c);
+            prev = c;
         }
+        out.wordHash = h;
         return text.length();
     }
 
     /** A word other than the first: from the thread's cache when seen before. */
     private boolean cachedPiece(String text, int start, int end, Tokens out) {
-        int[] hit = out.cache.get(text, start, end);
-        if (hit == null) {
+        int hash = out.wordHash;
+        int at = out.cache.find(text, start, end, hash);
+        if (at < 0) {
             int before = out.count;
             if (!piece(text, start, end, false, out)) {
                 return false;
             }
             int n = out.count - before;
-            hit = new int[2 * n];
+            int[] tokens = new int[2 * n];
             for (int i = 0; i < n; i++) {
-                hit[i] = out.outIds[before + i];
-                hit[n + i] = out.outStarts[before + i] - start;
+                tokens[i] = out.outIds[before + i];
+                tokens[n + i] = out.outStarts[before + i] - start;
             }
-            out.cache.put(text, start, end, hit);
+            out.cache.put(text, start, end, hash, tokens);
             return true;
         }
-        int n = hit.length / 2;
+        int[] pool = out.cache.pool();
+        int n = pool[at];
         for (int i = 0; i < n; i++) {
-            out.append(hit[i], start + hit[n + i]);
+            out.append(pool[at + 1 + i], start + pool[at + 1 + n + i]);
         }
         return true;
     }
@@ -417,6 +426,8 @@ public final class SentencePieceBpe {
         private final int[] bytes = new int[4];
         /** word → its ids then their starts relative to the word: words repeat, BPE of each runs once */
         private final WordCache cache = new WordCache();
+        /** {@link WordCache#hash} of the word {@code nextWord} found last */
+        private int wordHash;
         private int[] outIds = new int[256];
         private int[] outStarts = new int[256];
         private int count;

@@ -4,54 +4,92 @@ import java.util.Arrays;
 
 /**
  * Words (text regions) → tokens, open addressing without creating a string per lookup; emptied when full (the
- * frequent words come back at once). Each slot keeps its word's hash, so a probe compares characters only when
- * the hashes agree (Cyrillic words are UTF-16 strings: comparing them costs more than comparing an int).
+ * frequent words come back at once). A slot holds its word's hash and where its entry starts in one flat
+ * {@code int} pool: the word's length and characters, then its token count, ids and starts, next to each other.
+ * A lookup so touches the slot and one pool region (a word kept as a {@code String} with an {@code int[]} of tokens
+ * cost three dependent memory reads more, the larger part of the tokenizer's time on a large dump), and compares
+ * characters only when the hashes agree.
  */
 final class WordCache {
     private static final int CAPACITY = 1 << 17;
     private static final int MAX_WORDS = CAPACITY / 2;
-    private final String[] words = new String[CAPACITY];
-    private final int[] hashes = new int[CAPACITY];
-    private final int[][] tokens = new int[CAPACITY][];
+    private static final int POOL = 1 << 20;
+    /** slot i: {@code slots[2i]} the hash, {@code slots[2i + 1]} the entry's pool offset + 1 (0: empty) */
+    private final int[] slots = new int[2 * CAPACITY];
+    private final int[] pool = new int[POOL];
+    private int used;
     private int size;
 
-    int[] get(String text, int start, int end) {
+    /**
+     * Where the tokens of {@code text[start, end)}, whose {@link #hash} is {@code h}, are in {@link #pool()}: at the
+     * returned offset the count {@code n}, then {@code n} ids, then {@code n} starts relative to the word; -1 when the
+     * word is not cached.
+     */
+    int find(String text, int start, int end, int h) {
         int len = end - start;
-        int h = hash(text, start, end);
         for (int i = slot(h); ; i = (i + 1) & (CAPACITY - 1)) {
-            String w = words[i];
-            if (w == null) {
-                return null;
+            int entry = slots[2 * i + 1] - 1;
+            if (entry < 0) {
+                return -1;
             }
-            if (hashes[i] == h && w.length() == len && w.regionMatches(0, text, start, len)) {
-                return tokens[i];
+            if (slots[2 * i] == h && pool[entry] == len && sameChars(entry + 1, text, start, len)) {
+                return entry + 1 + len;
             }
         }
     }
 
-    void put(String text, int start, int end, int[] value) {
-        if (size >= MAX_WORDS) {
-            Arrays.fill(words, null);
-            Arrays.fill(tokens, null);
+    /** The pool {@link #find} points into. */
+    int[] pool() {
+        return pool;
+    }
+
+    /**
+     * Caches the tokens of {@code text[start, end)}, whose {@link #hash} is {@code h}: {@code tokens} holds their
+     * {@code n} ids, then their {@code n} starts relative to the word.
+     */
+    void put(String text, int start, int end, int h, int[] tokens) {
+        int len = end - start;
+        int need = 2 + len + tokens.length;
+        if (need > POOL / 8) {
+            return; // a "word" this long (no spaces) is not worth a cache entry
+        }
+        if (size >= MAX_WORDS || used + need > POOL) {
+            Arrays.fill(slots, 0);
+            used = 0;
             size = 0;
         }
-        int h = hash(text, start, end);
         int i = slot(h);
-        while (words[i] != null) {
+        while (slots[2 * i + 1] != 0) {
             i = (i + 1) & (CAPACITY - 1);
         }
-        words[i] = text.substring(start, end);
-        hashes[i] = h;
-        tokens[i] = value;
+        int entry = used;
+        pool[entry] = len;
+        for (int k = 0; k < len; k++) {
+            pool[entry + 1 + k] = text.charAt(start + k);
+        }
+        pool[entry + 1 + len] = tokens.length / 2;
+        System.arraycopy(tokens, 0, pool, entry + 2 + len, tokens.length);
+        used += need;
+        slots[2 * i] = h;
+        slots[2 * i + 1] = entry + 1;
         size++;
     }
 
-    private static int hash(String text, int start, int end) {
-        int h = 0;
-        for (int i = start; i < end; i++) {
-            h = 31 * h + text.charAt(i);
+    private boolean sameChars(int at, String text, int start, int len) {
+        for (int k = 0; k < len; k++) {
+            if (pool[at + k] != text.charAt(start + k)) {
+                return false;
+            }
         }
-        return h;
+        return true;
+    }
+
+    /**
+     * A word's hash, one character at a time: start from 0, then {@code h = hash(h, c)} for each character
+     * ({@link String#hashCode}'s polynomial).
+     */
+    static int hash(int h, char c) {
+        return 31 * h + c;
     }
 
     private static int slot(int h) {

@@ -30,4 +30,17 @@ class ScriptStatsTest {
             }
         }
     }
+
+    @Test
+    void theAsciiAndCyrillicShortcutsCountEveryBmpCharacterAsUnicodeDoes() {
+        for (char c = 0; c < 0xD800; c++) {
+            String one = String.valueOf(c);
+            double expected = !Character.isLetter(c) ? 0.0
+                    : Character.UnicodeScript.of(c) == Character.UnicodeScript.CYRILLIC ? 1.0 : 0.0;
+            assertEquals(expected, ScriptStats.cyrillicShare(one), Integer.toHexString(c));
+            // one letter and this character: the character counts as a letter exactly when Unicode says so
+            double withLatin = Character.isLetter(c) ? expected / 2 : 0.0;
+            assertEquals(withLatin, ScriptStats.cyrillicShare("x" + one), 1e-12, Integer.toHexString(c));
+        }
+    }
 }

@@ -233,4 +233,35 @@ class SentencePieceBpeTest {
         assertEquals(Arrays.asList("0:7:7", "1:2:102", "1:9:109", "3:0:300", "5:1:501", "5:2:502", "5:3:503"),
                 popped);
     }
+
+    /**
+     * One encoder (its word cache filled, emptied when full and filled again) gives the tokens a fresh encoder gives,
+     * for texts of more distinct words than the cache holds, each text encoded twice (the second time from the cache).
+     */
+    @Test
+    void theWordCacheGivesWhatEncodingEachTextAfreshGives() {
+        Random r = new Random(8);
+        SentencePieceBpe.Tokens reused = new SentencePieceBpe.Tokens();
+        String letters = "абвгдежзийклмнопрстуфхцчшщъьюяabcdefxyz0123456789";
+        for (int t = 0; t < 300; t++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 400; w++) {
+                sb.append(' ');
+                for (int c = 1 + r.nextInt(12); c > 0; c--) {
+                    sb.append(letters.charAt(r.nextInt(letters.length())));
+                }
+            }
+            String text = sb.toString();
+            SentencePieceBpe.Tokens fresh = new SentencePieceBpe.Tokens();
+            assertTrue(bpe.encode(text, fresh));
+            for (int round = 0; round < 2; round++) {
+                assertTrue(bpe.encode(text, reused));
+                assertEquals(fresh.count(), reused.count(), "text " + t);
+                for (int i = 0; i < fresh.count(); i++) {
+                    assertEquals(fresh.id(i), reused.id(i), "text " + t + " token " + i);
+                    assertEquals(fresh.start(i), reused.start(i), "text " + t + " token " + i);
+                }
+            }
+        }
+    }
 }
