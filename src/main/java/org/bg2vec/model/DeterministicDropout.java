@@ -82,15 +82,15 @@ public final class DeterministicDropout {
      * {@code x} with the elements that the mask of (seed, site) drops set to zero, NOT scaled: the caller folds
      * {@link #keptScale 1/(1-p)} into a smaller product that follows (the LoRA scaling of the rank-r term, the
      * values of attention), which saves a pass over {@code x}. {@code x} itself if p == 0. One product with the
-     * BOOLEAN mask (promoted to x's type inside the product; faster than {@code where} on the CPU): what autograd
-     * keeps for backward is the mask, 1 byte per element.
+     * mask, which autograd keeps for backward: BOOLEAN (1 byte per element, promoted to x's type inside the product;
+     * faster than {@code where} on the CPU), or float32 0/1 where {@link #savedAsFloat} says so.
      */
     public static NDArray zeroDropped(NDArray x, double p, long seed, long site) {
         if (p <= 0) {
             return x;
         }
-        NDArray flat = savedAsFloat(x) ? hostFloatKeepMask(x.getManager(), x.size(), p, seed, site)
-                : keepMask(x.getManager(), x.size(), p, seed, site);
+        DataType type = savedAsFloat(x) ? DataType.FLOAT32 : DataType.BOOLEAN;
+        NDArray flat = keepMask(x.getManager(), x.size(), p, seed, site, type);
         NDArray keep = then(flat, f -> f.reshape(x.getShape()));
         return then(keep, x::mul);
     }
@@ -107,16 +107,6 @@ public final class DeterministicDropout {
                 && Autograd.isRecording();
     }
 
-    /** {@link #keepMask} as float32 0/1 for a pass with grad on the CPU: the kept BOOLEAN mask converted, or computed. */
-    private static NDArray hostFloatKeepMask(NDManager manager, long n, double p, long seed, long site) {
-        checkArguments(n, p);
-        long key = key(seed, site);
-        long threshold = threshold(p);
-        NDArray mask = HOST_MASKS.get(manager, key, threshold, (int) n,
-                () -> hostKeepMask(manager, (int) n, key, threshold, DataType.FLOAT32));
-        return mask.getDataType() == DataType.FLOAT32 ? mask : then(mask, m -> m.toType(DataType.FLOAT32, false));
-    }
-
     /** The factor {@code 1/(1-p)} that scales the kept elements of a dropout with probability p (1 for p = 0). */
     public static double keptScale(double p) {
         return 1.0 / (1.0 - p);
@@ -129,12 +119,27 @@ public final class DeterministicDropout {
      * {@code n} is (the values do not depend on the chunking: each element is a function of its index).
      */
     public static NDArray keepMask(NDManager manager, long n, double p, long seed, long site) {
-        checkArguments(n, p);
+        return keepMask(manager, n, p, seed, site, DataType.BOOLEAN);
+    }
+
+    /**
+     * {@link #keepMask} as {@code type}: BOOLEAN, or FLOAT32 0/1 on the CPU's Java path while a graph is recorded
+     * ({@link #savedAsFloat}; such a pass takes kept masks and puts none, so the cache only ever holds BOOLEAN masks
+     * of 1 byte per element). A kept BOOLEAN mask is converted.
+     */
+    private static NDArray keepMask(NDManager manager, long n, double p, long seed, long site, DataType type) {
+        if (n >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dropout over " + n + " elements: at most 2^31-1 per tensor");
+        }
+        if (p < 0 || p >= 1) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
         long key = key(seed, site);
         long threshold = threshold(p);
         if (hostMasksOnCpu && !manager.getDevice().isGpu()) {
-            return HOST_MASKS.get(manager, key, threshold, (int) n,
-                    () -> hostKeepMask(manager, (int) n, key, threshold, DataType.BOOLEAN));
+            NDArray mask = HOST_MASKS.get(manager, key, threshold, (int) n,
+                    () -> hostKeepMask(manager, (int) n, key, threshold, type));
+            return mask.getDataType() == type ? mask : then(mask, m -> m.toType(type, false));
         }
         if (n <= CHUNK) {
             return chunk(manager, 0, (int) n, key, threshold);
@@ -147,15 +152,6 @@ public final class DeterministicDropout {
             NDArray mask = NDArrays.concat(parts);
             mask.attach(manager);
             return mask;
-        }
-    }
-
-    private static void checkArguments(long n, double p) {
-        if (n >= Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("dropout over " + n + " elements: at most 2^31-1 per tensor");
-        }
-        if (p < 0 || p >= 1) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
     }
 

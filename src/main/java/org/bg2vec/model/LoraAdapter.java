@@ -172,7 +172,8 @@ public final class LoraAdapter implements AutoCloseable {
      * [..., in] input and the [..., out] output (the same value up to float rounding). Each projection casts its
      * input to float32 itself (as PEFT's LoRA layers do, so the input gradient is rounded per projection exactly
      * as there), and every intermediate handle is closed as soon as it is used: what stays until backward is
-     * what autograd saved, i.e. with dropout the projection's BOOLEAN mask and its dropped float32 input,
+     * what autograd saved, i.e. with dropout the projection's mask (BOOLEAN; float32 on the CPU, see
+     * {@link DeterministicDropout#zeroDropped}) and its dropped float32 input,
      * without dropout the float32 input, and the rank-r products.
      */
     public NDArray delta(String module, NDArray x, boolean training, long dropoutSeed) {
