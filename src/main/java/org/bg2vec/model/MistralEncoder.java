@@ -16,6 +16,7 @@ import org.bg2vec.tokenize.TokenizedBatch;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -294,7 +295,8 @@ public final class MistralEncoder implements TrainableEncoder {
         static Rotary of(NDArray[] tables, int headDim) {
             NDArray cos = tables[0];
             long half = headDim / 2;
-            NDArray sin = tables[1].get(new NDIndex(":, :{}", half)).neg().concat(tables[1].get(new NDIndex(":, {}:", half)), 1);
+            NDArray sinFirst = tables[1].get(new NDIndex(":, :{}", half));
+            NDArray sin = sinFirst.neg().concat(tables[1].get(new NDIndex(":, {}:", half)), 1);
             float scaling = (float) Math.pow(headDim, -0.5);
             return new Rotary(cos, sin, Tensors.mul(cos, scaling), Tensors.mul(sin, scaling));
         }
@@ -462,10 +464,10 @@ public final class MistralEncoder implements TrainableEncoder {
         int b = batch.batchSize();
         int l = batch.length();
         long[] att = batch.attentionMask();
-        if (!options.causal() && java.util.Arrays.stream(att).allMatch(a -> a != 0)) {
-            return null;
-        }
         if (!options.causal()) {
+            if (Arrays.stream(att).allMatch(a -> a != 0)) {
+                return null;
+            }
             float[] bias = new float[b * l];
             for (int i = 0; i < bias.length; i++) {
                 bias[i] = att[i] != 0 ? 0f : MASKED;

@@ -5,6 +5,7 @@ import org.bg2vec.model.DeterministicDropout;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralConfig;
 import org.bg2vec.model.MistralWeights;
+import org.bg2vec.train.GradCacheStep;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,9 +73,9 @@ public final class MemoryPlanner {
                         : "(all layers)"), activations));
         device.addAll(objectiveItems(r));
         device.addAll(optimizerItems(r, trained, activations + 4 * lora));
-        if (!r.gpu() && hostMasks(r, recompute) > 0) {
-            device.add(new MemoryPlan.Item("dropout masks kept for the re-forward (CPU, 1 byte per element)",
-                    hostMasks(r, recompute)));
+        long masks = r.gpu() ? 0 : hostMasks(r, recompute);
+        if (masks > 0) {
+            device.add(new MemoryPlan.Item("dropout masks kept for the re-forward (CPU, 1 byte per element)", masks));
         }
         if (r.gpu() && r.workers() > 1) {
             long scratch = Math.max(4 * trained, 4L * (r.slice() + r.globalBatch()) * r.model().hiddenSize());
@@ -175,7 +176,7 @@ public final class MemoryPlanner {
      * and both views' graphs are held at once.
      */
     static boolean keepsGraphs(PlanRequest r, boolean recompute) {
-        return !r.objective().mntp() && !recompute && r.microBatch() >= r.slice();
+        return !r.objective().mntp() && GradCacheStep.keepsGraphs(r.slice(), r.microBatch(), !recompute);
     }
 
     /** MNTP's labelled positions in one micro-batch: {@code mlm_probability} of the seqLen - 1 predicted ones. */

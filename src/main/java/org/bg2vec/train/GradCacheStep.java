@@ -86,6 +86,14 @@ public final class GradCacheStep {
     }
 
     /**
+     * Whether a step keeps both views' graphs instead of re-embedding ({@link #onePass}): the slice is one micro-batch
+     * and the graph may be kept. The memory plan asks the same ({@code MemoryPlanner}).
+     */
+    public static boolean keepsGraphs(int slice, int microBatch, boolean mayKeepGraph) {
+        return mayKeepGraph && microBatch >= slice;
+    }
+
+    /**
      * Computes the summed gradient of step {@code step} for this worker's {@code slice}. Embeddings, their gradients and
      * the parameter gradients stay tensors on the training device; only the loss comes to the host.
      */
@@ -95,19 +103,18 @@ public final class GradCacheStep {
         List<TokenizedBatch[]> micro = collate(slice);
         t = StepPhases.end(Phase.DATA, t);
         int firstMicro = collective.rank() * (n / microBatch);
-        if (keepGraph && micro.size() == 1) {
+        if (keepsGraphs(n, microBatch, keepGraph)) {
             return onePass(manager, micro.get(0), step, firstMicro, gradScale, tokens(slice));
         }
         try (NDManager work = manager.newSubManager()) {
-            NDArray[] gathered = new NDArray[2];
+            NDArray[] local = new NDArray[2];
+            NDArray[] gathered;
             try (Autograd.Scope off = Autograd.gradMode(false)) {
                 for (int view = 0; view < 2; view++) {
-                    gathered[view] = embed(work, micro, true, step, firstMicro, view);
+                    local[view] = embed(work, micro, true, step, firstMicro, view);
                 }
                 t = StepPhases.end(Phase.NO_GRAD_FORWARD, t);
-                for (int view = 0; view < 2; view++) {
-                    gathered[view] = TensorCollectives.allGather(collective, gathered[view], work);
-                }
+                gathered = gather(local, work);
             }
             NDArray[] grads = new NDArray[2];
             double loss = lossGradients(work, gathered, gradScale, n, grads);
@@ -134,11 +141,9 @@ public final class GradCacheStep {
                 }
             }
             t = StepPhases.end(Phase.FORWARD_WITH_GRAD, t);
-            NDArray[] gathered = new NDArray[2];
+            NDArray[] gathered;
             try (Autograd.Scope off = Autograd.gradMode(false)) {
-                for (int view = 0; view < 2; view++) {
-                    gathered[view] = TensorCollectives.allGather(collective, local[view], work);
-                }
+                gathered = gather(local, work);
             }
             NDArray[] grads = new NDArray[2];
             double loss = lossGradients(work, gathered, gradScale, microBatch, grads);
@@ -176,6 +181,12 @@ public final class GradCacheStep {
             }
             return loss;
         }
+    }
+
+    /** Both views' embeddings of every worker, [global batch, hidden] each (call with grad mode off). */
+    private NDArray[] gather(NDArray[] local, NDManager work) {
+        return new NDArray[]{TensorCollectives.allGather(collective, local[0], work),
+                TensorCollectives.allGather(collective, local[1], work)};
     }
 
     /** All-reduces the flat gradient {@code total} (moved to {@code manager}) over the workers. */
@@ -241,9 +252,9 @@ public final class GradCacheStep {
         checkSlice(slice);
         List<TokenizedBatch[]> micro = collate(slice);
         try (NDManager work = manager.newSubManager(); Autograd.Scope off = Autograd.gradMode(false)) {
-            NDArray q = TensorCollectives.allGather(collective, embed(work, micro, false, 0, 0, 0), work);
-            NDArray d = TensorCollectives.allGather(collective, embed(work, micro, false, 0, 0, 1), work);
-            return lossFunction.loss(q, d).toType(DataType.FLOAT64, false).getDouble();
+            NDArray[] all = gather(new NDArray[]{embed(work, micro, false, 0, 0, 0), embed(work, micro, false, 0, 0, 1)},
+                    work);
+            return lossFunction.loss(all[0], all[1]).toType(DataType.FLOAT64, false).getDouble();
         }
     }
 
