@@ -311,6 +311,9 @@ final class PageBytesParser {
                 i++;
             } else if (b >= 0) {
                 return null;
+            } else if (b >= (byte) 0xC2 && b <= (byte) 0xDF && i + 1 < to && (x[i + 1] & 0xC0) == 0x80) {
+                out[n++] = (char) (((b & 0x1F) << 6) | (x[i + 1] & 0x3F));
+                i += 2;
             } else {
                 int c = utf8(i, to);
                 if (c < 0) {
@@ -384,8 +387,12 @@ final class PageBytesParser {
             entity = charRef(p + 1, semi);
             return entity < 0 ? -1 : semi + 1;
         }
-        entity = is("lt", p, semi) ? '<' : is("gt", p, semi) ? '>' : is("amp", p, semi) ? '&'
-                : is("quot", p, semi) ? '"' : is("apos", p, semi) ? '\'' : -1;
+        entity = switch (semi - p) {
+            case 2 -> x[p + 1] != 't' ? -1 : x[p] == 'l' ? '<' : x[p] == 'g' ? '>' : -1;
+            case 3 -> x[p] == 'a' && x[p + 1] == 'm' && x[p + 2] == 'p' ? '&' : -1;
+            case 4 -> is("quot", p, semi) ? '"' : is("apos", p, semi) ? '\'' : -1;
+            default -> -1;
+        };
         return entity < 0 ? -1 : semi + 1;
     }
 
