@@ -7,13 +7,15 @@ import javax.xml.stream.XMLStreamReader;
 import java.io.ByteArrayInputStream;
 
 /**
- * Parses one {@code <page>…</page>} fragment (UTF-8 bytes from {@link PageScanner}) with StAX into a
- * {@link RawPage}. Any XML error is a {@link MalformedPageException} for this page only. Not thread-safe
- * (one per task).
+ * Parses one {@code <page>…</page>} fragment (UTF-8 bytes from {@link PageScanner}) into a {@link RawPage}: the
+ * usual page by {@link PageBytesParser} straight from the bytes, any other (comments, CDATA, unknown entities,
+ * malformed XML, …) with StAX, which is the reference for both. Any XML error is a {@link MalformedPageException}
+ * for this page only. Not thread-safe (one per task).
  */
 public final class PageParser {
 
     private final XMLInputFactory factory;
+    private final PageBytesParser bytes = new PageBytesParser();
 
     public PageParser() {
         factory = XMLInputFactory.newFactory();
@@ -25,6 +27,18 @@ public final class PageParser {
 
     /** Parses the fragment; the title found so far is kept in the exception message when parsing fails. */
     public RawPage parse(byte[] fragment) throws MalformedPageException {
+        RawPage page = bytes.parse(fragment);
+        if (page == null) {
+            page = parseWithStax(fragment);
+        }
+        if (page.title() == null) {
+            throw new MalformedPageException("page without <title>");
+        }
+        return page;
+    }
+
+    /** The StAX parse (title null when the page has none). */
+    RawPage parseWithStax(byte[] fragment) throws MalformedPageException {
         long id = -1;
         Integer ns = null;
         String title = null;
@@ -71,9 +85,6 @@ public final class PageParser {
                     // nothing to release for an in-memory fragment
                 }
             }
-        }
-        if (title == null) {
-            throw new MalformedPageException("page without <title>");
         }
         return new RawPage(id, ns, title, redirect, text);
     }

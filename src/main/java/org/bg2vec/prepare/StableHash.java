@@ -11,6 +11,9 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class StableHash {
 
+    /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(StableHash::sha256);
+
     private StableHash() {
     }
 
@@ -38,7 +41,7 @@ public final class StableHash {
 
     /** {@link #textHash(String)} of a text given as its UTF-8 bytes. */
     public static long textHash(byte[] utf8) {
-        byte[] d = sha256().digest(utf8);
+        byte[] d = SHA256.get().digest(utf8);
         long h = 0;
         for (int i = 0; i < 8; i++) {
             h = (h << 8) | (d[i] & 0xff);
