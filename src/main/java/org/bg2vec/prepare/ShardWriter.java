@@ -3,9 +3,6 @@ package org.bg2vec.prepare;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -17,10 +14,8 @@ import org.bg2vec.format.PreparedData;
 import org.bg2vec.io.Iterators;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * Writes sample shards and the rejects file as Parquet, with a fixed schema and no per-run metadata, so the same
@@ -44,7 +39,8 @@ public final class ShardWriter {
      */
     public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<byte[]> encoded)
             throws IOException {
-        return write(conf, file, attempt, new SampleColumns(), Iterators.map(encoded, OutcomeCodec::sampleBytes));
+        return write(conf, file, attempt, new Rows<>(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample),
+                Iterators.map(encoded, OutcomeCodec::sampleBytes));
     }
 
     /** The order of the rows of the rejects file: source, page id (unreadable ones first), reason, detail. */
@@ -139,7 +135,7 @@ public final class ShardWriter {
     }
 
     /** A WriteSupport for one row type, named like the example model so the file metadata stays the same. */
-    private static class Rows<T> extends WriteSupport<T> {
+    private static final class Rows<T> extends WriteSupport<T> {
         private final MessageType schema;
         private final RowWriter<T> fields;
         private RecordConsumer consumer;
@@ -171,81 +167,6 @@ public final class ShardWriter {
             consumer.endMessage();
         }
     }
-
-    /**
-     * Sample rows handed straight to parquet-mr's column writers, with the values and levels its record consumer
-     * hands them for {@link #sample}'s calls (every field is required and every id list holds BOS, so no nulls
-     * are cached): the same bytes, without the consumer's per-field bookkeeping (per list element it resets a
-     * {@code BitSet} and looks a null cache up). Falls back to the record consumer when parquet-mr's consumer
-     * does not expose its column store as parquet-mr 1.13 does.
-     */
-    private static final class SampleColumns extends Rows<OutcomeCodec.SampleBytes> {
-        private ColumnWriteStore store;
-        private ColumnWriter[] columns;
-
-        SampleColumns() {
-            super(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample);
-        }
-
-        @Override
-        public void prepareForWrite(RecordConsumer recordConsumer) {
-            super.prepareForWrite(recordConsumer);
-            store = columnStore(recordConsumer);
-            if (store != null) {
-                List<ColumnDescriptor> leaves = PreparedData.SAMPLE_SCHEMA.getColumns();
-                columns = new ColumnWriter[leaves.size()];
-                for (int i = 0; i < columns.length; i++) {
-                    columns[i] = store.getColumnWriter(leaves.get(i));
-                }
-            }
-        }
-
-        @Override
-        public void write(OutcomeCodec.SampleBytes s) {
-            if (store == null) {
-                super.write(s);
-                return;
-            }
-            columns[0].write(s.sampleId(), 0, 0);
-            columns[1].write(s.pageId(), 0, 0);
-            columns[2].write(utf8(s, OutcomeCodec.SampleBytes.TITLE), 0, 0);
-            columns[3].write(utf8(s, OutcomeCodec.SampleBytes.LEAD), 0, 0);
-            Binary text = utf8(s, OutcomeCodec.SampleBytes.TEXT);
-            columns[4].write(text, 0, 0);
-            columns[5].write(text, 0, 0);
-            ids(columns[6], s.ids());
-            ids(columns[7], s.ids());
-            store.endRecord();
-        }
-
-        /** A required list of required ints: repetition level 0 for the first element, 1 after; an empty one a null. */
-        private static void ids(ColumnWriter column, int[] ids) {
-            if (ids.length == 0) {
-                column.writeNull(0, 0);
-                return;
-            }
-            column.write(ids[0], 0, 1);
-            for (int i = 1; i < ids.length; i++) {
-                column.write(ids[i], 1, 1);
-            }
-        }
-
-        /** The column store behind parquet-mr's record consumer, or null. */
-        private static ColumnWriteStore columnStore(RecordConsumer consumer) {
-            if (!consumer.getClass().getName().equals(RECORD_CONSUMER)) {
-                return null;
-            }
-            try {
-                Field f = consumer.getClass().getDeclaredField("columns");
-                f.setAccessible(true);
-                return f.get(consumer) instanceof ColumnWriteStore s ? s : null;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
-        }
-    }
-
-    private static final String RECORD_CONSUMER = "org.apache.parquet.io.MessageColumnIO$MessageColumnIORecordConsumer";
 
     private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
         private final Rows<T> rows;
