@@ -75,7 +75,8 @@ CP="target/classes:target/test-classes:target/lib/*"
 JAVA_FLAGS=(-Xmx8g -Dai.djl.offline=true -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED)
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-modules=jdk.incubator.vector)
 
 DUMP="$OUT/bench-$([ "$MODE" = quick ] && echo 60 || echo 560).xml"
 LIMIT=$([ "$MODE" = quick ] && echo 900 || echo 7200)   # seconds per benchmark

@@ -30,8 +30,8 @@ import java.util.stream.IntStream;
  * {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as torch's dropout
  * does.
  *
- * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element) on
- * all cores, written into a libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same
+ * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element, 8 elements
+ * per vector instruction where the JVM allows it, {@link #VECTOR_KERNEL}) on all cores, written into a libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same
  * inputs ({@link HostMaskCache}). On a GPU it is computed by int64/float64 tensor ops
  * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
  * the same values.
@@ -53,6 +53,14 @@ public final class DeterministicDropout {
      */
     public static final long HOST_MASK_BUDGET_BYTES = 256L << 20;
 
+    /**
+     * Whether CPU masks are computed 8 elements at a time ({@link VectorMaskKernel}: the JVM runs with
+     * {@code --add-modules jdk.incubator.vector}, as {@code submit/bg2vec} and the tests start it, on a CPU with
+     * 512-bit vectors), else one at a time. The same masks either way; the vectorised kernel is about 2.7 times
+     * faster (benchmarks-trainer.md).
+     */
+    static final boolean VECTOR_KERNEL = VectorMaskKernel.usable();
+
     private static volatile boolean hostMasksOnCpu = true;
     /** CPU masks of passes without grad, kept for their re-forward with grad. */
     private static final HostMaskCache HOST_MASKS = new HostMaskCache(HOST_MASK_BUDGET_BYTES);
@@ -66,6 +74,13 @@ public final class DeterministicDropout {
      */
     public static void setHostMasksOnCpu(boolean onHost) {
         hostMasksOnCpu = onHost;
+    }
+
+    /** Which kernel computes CPU masks in this JVM, for the workers' start-up log. */
+    public static String hostMaskKernel() {
+        return VECTOR_KERNEL ? "CPU dropout masks vectorised (jdk.incubator.vector, 8 long lanes)"
+                : "CPU dropout masks one element at a time (the vectorised kernel needs --add-modules"
+                + " jdk.incubator.vector and 512-bit vectors)";
     }
 
     /** A site id from a readable name such as {@code layers.3.self_attn#attention}. */
@@ -184,23 +199,39 @@ public final class DeterministicDropout {
         if (n == 0) {
             return mask;
         }
-        ByteBuffer bytes = mask.toByteBuffer(true).order(ByteOrder.nativeOrder());
-        FloatBuffer floats = type == DataType.FLOAT32 ? bytes.asFloatBuffer() : null;
+        ByteBuffer memory = mask.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        boolean floats = type == DataType.FLOAT32;
         int tasks = (n + HOST_TASK - 1) / HOST_TASK;
         IntStream range = IntStream.range(0, tasks);
         (tasks > 1 ? range.parallel() : range).forEach(task -> {
             int from = task * HOST_TASK;
-            byte[] part = new byte[Math.min(HOST_TASK, n - from)];
-            fillKept(part, from, key, threshold);
-            if (floats == null) {
-                bytes.put(from, part);
-            } else {
-                for (int j = 0; j < part.length; j++) {
-                    floats.put(from + j, part[j]);
-                }
-            }
+            fillKept(memory, floats, from, Math.min(HOST_TASK, n - from), key, threshold, VECTOR_KERNEL);
         });
         return mask;
+    }
+
+    /**
+     * Elements [from, from + count) of the mask into {@code out} (a native-order buffer) at element position
+     * {@code from}: 0/1 bytes, or float32 0/1 when {@code floats}. With {@code vector}, {@link VectorMaskKernel} writes
+     * all but the last {@code count mod 8}; the scalar loop writes the rest. The values are the same either way.
+     */
+    static void fillKept(ByteBuffer out, boolean floats, int from, int count, long key, long threshold,
+                         boolean vector) {
+        int vectorised = vector ? count - count % VectorMaskKernel.LANES : 0;
+        if (vectorised > 0) {
+            VectorMaskKernel.fill(out, from, vectorised, key, threshold, floats);
+        }
+        int start = from + vectorised;
+        byte[] rest = new byte[count - vectorised];
+        fillKept(rest, start, key, threshold);
+        if (!floats) {
+            out.put(start, rest);
+            return;
+        }
+        FloatBuffer values = out.asFloatBuffer();
+        for (int j = 0; j < rest.length; j++) {
+            values.put(start + j, rest[j]);
+        }
     }
 
     /**

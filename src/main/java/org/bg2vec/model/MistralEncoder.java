@@ -358,9 +358,10 @@ public final class MistralEncoder implements TrainableEncoder {
                 x.attach(scope);
             }
             NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
-            NDArray y = x.add(scoped(h, in -> selfAttention(pass, in, layer, trace, traceManager)));
+            // residual sums added into the block outputs, which backward reads nowhere (x + a == a + x bit for bit)
+            NDArray y = scoped(h, in -> selfAttention(pass, in, layer, trace, traceManager)).addi(x);
             h = rmsNorm(y, weights.get(p + "post_attention_layernorm.weight"));
-            NDArray out = y.add(scoped(h, in -> mlp(pass, in, p + "mlp.")));
+            NDArray out = scoped(h, in -> mlp(pass, in, p + "mlp.")).addi(y);
             out.attach(pass.sub());
             return out;
         }
@@ -431,18 +432,17 @@ public final class MistralEncoder implements TrainableEncoder {
 
     /**
      * {@code x·Wᵀ} plus the trainable LoRA term of {@code module} if it wraps it (the float32 term cast back to
-     * x's type). The two terms' handles are closed once added: autograd keeps what it needs by reference.
+     * x's type), added into {@code x·Wᵀ} in place: backward reads neither sum (the product saves x and W). The
+     * term's handles are closed once added: autograd keeps what it needs by reference.
      */
     private NDArray project(Pass pass, NDArray x, String module) {
         NDArray y = Linear.linear(x, weights.get(module + ".weight")).singletonOrThrow();
         if (trainable != null && trainable.wraps(module)) {
             NDArray delta = trainable.delta(module, x, pass.training(), pass.seed());
             NDArray cast = Casts.to(delta, y.getDataType());
-            NDArray sum = y.add(cast);
-            y.close();
+            y.addi(cast);
             cast.close();
             delta.close();
-            return sum;
         }
         return y;
     }
@@ -452,7 +452,7 @@ public final class MistralEncoder implements TrainableEncoder {
         return scoped(x, in -> {
             NDArray x32 = Casts.to(in, DataType.FLOAT32);
             NDArray rms = Tensors.add(x32.square().mean(new int[]{-1}, true), (float) config.rmsNormEps()).sqrt();
-            return Casts.to(x32.div(rms), in.getDataType()).mul(weight);
+            return Casts.to(x32.div(rms), in.getDataType()).muli(weight); // backward reads neither product
         });
     }
 
@@ -519,7 +519,7 @@ public final class MistralEncoder implements TrainableEncoder {
         halves[halves.length - 2] = 2;
         halves[halves.length - 1] = d / 2;
         NDArray rotated = x.reshape(new Shape(halves)).flip(halves.length - 2).reshape(shape);
-        return x.mul(cos).add(rotated.mul(sin));
+        return x.mul(cos).addi(rotated.mul(sin)); // backward reads neither product (cos and sin need no grad)
     }
 
     private static void record(ForwardTrace trace, NDArray x, NDManager m) {

@@ -5,6 +5,7 @@ import org.bg2vec.collective.Collective;
 import org.apache.hadoop.conf.Configuration;
 import org.bg2vec.djl.ComputeDevice;
 import org.bg2vec.loss.HardNegativeNLLLoss;
+import org.bg2vec.model.DeterministicDropout;
 import org.bg2vec.model.EncoderOptions;
 import org.bg2vec.model.LoraConfig;
 import org.bg2vec.model.MistralEncoder;
@@ -52,6 +53,9 @@ public final class TrainingWorker {
         ModelFacts facts = ModelFacts.fromModelDir(modelDir);
         EncoderOptions options = options(config, environment.device());
         LOG.info(environment.device().logLine("rank " + collective.rank(), "trains", options.computeType()));
+        if (!environment.device().isGpu() && config.loraDropout() + config.simcseDropout() > 0) {
+            LOG.info("rank " + collective.rank() + ": " + DeterministicDropout.hostMaskKernel());
+        }
         try (Llm2VecAdapterEncoder encoder = load(config, options, modelDir, mntp)) {
             return SimCseTrainer.run(config, encoder, loss(config), collective, facts, environment.hadoop(), listener);
         }

@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * mvn -B -o -q package -DskipTests
- * java [-Dai.djl.pytorch.num_threads=N] -cp "target/classes:target/test-classes:target/lib/*" \
+ * java [-Dai.djl.pytorch.num_threads=N] --add-modules jdk.incubator.vector \
+ *     -cp "target/classes:target/test-classes:target/lib/*" \
  *     org.bg2vec.bench.TrainingBenchmark [preset=tiny] [length=128] [steps=6] [config=conf/tiny-simcse.json] \
  *     [layers=the preset's] [vocab=the tokenizer's]
  * </pre>
@@ -88,8 +89,9 @@ public final class TrainingBenchmark {
                         + " projections, attention dropout %.2f, LoRA dropout %.2f, %s%n", conf, global,
                 config.microBatchSize(), length, config.loraR(), config.simcseDropout(), config.loraDropout(),
                 config.precision());
-        System.out.printf("cores %d, torch intra-op threads %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"));
+        System.out.printf("cores %d, torch intra-op threads %s; %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"),
+                DeterministicDropout.hostMaskKernel());
 
         List<Run> runs = new ArrayList<>();
         String profile = System.getProperty("bg2vec.bench.torchProfile");

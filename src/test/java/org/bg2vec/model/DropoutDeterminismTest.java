@@ -8,6 +8,8 @@ import org.bg2vec.tokenize.TokenizedBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +19,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Dropout masks are pure functions of (seed, site, index): reproducible, seed-sensitive, eval-free. */
 class DropoutDeterminismTest {
@@ -180,13 +183,39 @@ class DropoutDeterminismTest {
     @Test
     void masksComputedInJavaAreTheTensorOpsMasks() {
         try (NDManager m = DjlRuntime.newManager()) {
-            for (int n : new int[]{1, 1000, 2 * DeterministicDropout.CHUNK + 12345}) {
+            // 1003: a tail of 3 after the vectorised part; the last size spans several Java tasks
+            for (int n : new int[]{1, 1003, 2 * DeterministicDropout.CHUNK + 12345}) {
                 for (double p : new double[]{0.05, 0.3, 0.9}) {
                     long site = DeterministicDropout.site("layers.1.self_attn#attention_dropout");
                     boolean[] host = DeterministicDropout.keepMask(m, n, p, 7 + n, site).toBooleanArray();
                     boolean[] tensor = DeterministicDropout.tensorKeepMask(m, n, p, 7 + n, site).toBooleanArray();
                     assertArrayEquals(tensor, host, "n " + n + ", p " + p);
                     assertEquals(referenceKeep(n - 1, p, 7 + n, site), host[n - 1]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theVectorisedKernelWritesTheScalarLoopsMask() {
+        assumeTrue(DeterministicDropout.VECTOR_KERNEL,
+                "this JVM has no jdk.incubator.vector module or no 512-bit vectors: only the scalar loop runs here");
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 200; round++) {
+            int from = random.nextInt(1 << 20);
+            int count = random.nextInt(300);
+            long key = (random.nextLong() & ((1L << 31) - 1)) | 1;
+            long threshold = Math.round(random.nextDouble() * (1 << 24)) << 7;
+            for (boolean floats : new boolean[]{false, true}) {
+                int width = floats ? Float.BYTES : 1;
+                ByteBuffer vector = ByteBuffer.allocateDirect((from + count) * width).order(ByteOrder.nativeOrder());
+                ByteBuffer scalar = ByteBuffer.allocateDirect((from + count) * width).order(ByteOrder.nativeOrder());
+                DeterministicDropout.fillKept(vector, floats, from, count, key, threshold, true);
+                DeterministicDropout.fillKept(scalar, floats, from, count, key, threshold, false);
+                for (int i = from; i < from + count; i++) {
+                    float v = floats ? vector.getFloat(i * width) : vector.get(i);
+                    float s = floats ? scalar.getFloat(i * width) : scalar.get(i);
+                    assertEquals(s, v, 0f, "element " + i + " of round " + round + (floats ? " (float32)" : " (bytes)"));
                 }
             }
         }
