@@ -59,7 +59,7 @@ public final class DeterministicDropout {
      * 512-bit vectors), else one at a time. The same masks either way; the vectorised kernel is about 2.7 times
      * faster (benchmarks-trainer.md).
      */
-    static final boolean VECTOR_KERNEL = VectorMaskKernel.usable();
+    static final boolean VECTOR_KERNEL = vectorKernelUsable();
 
     private static volatile boolean hostMasksOnCpu = true;
     /** CPU masks of passes without grad, kept for their re-forward with grad. */
@@ -74,6 +74,18 @@ public final class DeterministicDropout {
      */
     public static void setHostMasksOnCpu(boolean onHost) {
         hostMasksOnCpu = onHost;
+    }
+
+    /** Whether the module is in this JVM (checked before {@link VectorMaskKernel} is loaded) and the CPU is wide enough. */
+    private static boolean vectorKernelUsable() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorMaskKernel.fast();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /** Which kernel computes CPU masks in this JVM, for the workers' start-up log. */

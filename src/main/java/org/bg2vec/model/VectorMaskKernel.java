@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * 5 or so cycles). It writes the same 0/1 values as the scalar loop, element for element.
  *
  * <p>Only touched when the JVM runs with {@code --add-modules jdk.incubator.vector} and its preferred long vector has
- * 8 lanes ({@link #usable}): without the module this class cannot even be loaded, and on a CPU with narrower vectors
+ * 8 lanes ({@link #fast}): without the module this class cannot even be loaded, and on a CPU with narrower vectors
  * the API would emulate the 64-bit products lane by lane, slower than the scalar loop.
  */
 final class VectorMaskKernel {
@@ -29,16 +29,12 @@ final class VectorMaskKernel {
     private VectorMaskKernel() {
     }
 
-    /** Whether this JVM has the module and the CPU runs {@link #LANES} long lanes natively. */
-    static boolean usable() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return false;
-        }
-        try {
-            return LongVector.SPECIES_PREFERRED.length() >= LANES;
-        } catch (LinkageError e) {
-            return false;
-        }
+    /**
+     * Whether the CPU runs {@link #LANES} long lanes natively. Call only where the module is present
+     * ({@link DeterministicDropout#VECTOR_KERNEL} checks): without it, loading this class fails.
+     */
+    static boolean fast() {
+        return LongVector.SPECIES_PREFERRED.length() >= LANES;
     }
 
     /**

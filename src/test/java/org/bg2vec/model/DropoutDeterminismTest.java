@@ -222,6 +222,34 @@ class DropoutDeterminismTest {
     }
 
     @Test
+    void withoutTheVectorModuleTheScalarLoopComputesTheSameMasks() throws Exception {
+        // a JVM as a spark-submit executor without --add-modules jdk.incubator.vector starts: it must neither fail to
+        // load DeterministicDropout nor compute other masks
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), MaskPrinter.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        String line = out.lines().filter(l -> l.startsWith("MASK ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        assertEquals("MASK false " + MaskPrinter.maskHash(), line);
+    }
+
+    /** Prints whether the vectorised kernel runs and a hash of a mask; started without the module by the test above. */
+    public static final class MaskPrinter {
+        public static void main(String[] args) {
+            System.out.println("MASK " + DeterministicDropout.VECTOR_KERNEL + " " + maskHash());
+        }
+
+        static int maskHash() {
+            try (NDManager m = DjlRuntime.newManager()) {
+                // several Java tasks, a tail after the last multiple of 8
+                return java.util.Arrays.hashCode(DeterministicDropout.keepMask(m, 3 * 65536 + 13, 0.1, 42,
+                        DeterministicDropout.site("layers.0.mlp.up_proj#lora_dropout")).toBooleanArray());
+            }
+        }
+    }
+
+    @Test
     void zeroDroppedKeepsExactlyTheMasksElementsUnscaled() {
         try (NDManager m = DjlRuntime.newManager()) {
             NDArray x = m.arange(1f, 64 * 64 + 1f).reshape(64, 64);
