@@ -30,9 +30,9 @@ import java.util.stream.IntStream;
  * {@code x ≥ p·2^31} (p rounded to 24 bits); kept elements are scaled by {@code 1/(1-p)}, as torch's dropout
  * does.
  *
- * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element, 8 elements
- * per vector instruction where the JVM allows it, {@link #VECTOR_KERNEL}) on all cores, written into a libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same
- * inputs ({@link HostMaskCache}). On a GPU it is computed by int64/float64 tensor ops
+ * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element, 8
+ * elements per vector instruction where the JVM allows it, {@link #VECTOR_KERNEL}) on all cores, written into a
+ * libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same inputs ({@link HostMaskCache}). On a GPU it is computed by int64/float64 tensor ops
  * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
  * the same values.
  */
