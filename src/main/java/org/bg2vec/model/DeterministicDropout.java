@@ -233,6 +233,9 @@ public final class DeterministicDropout {
         if (vectorised > 0) {
             VectorMaskKernel.fill(out, from, vectorised, key, threshold, floats);
         }
+        if (vectorised == count) {
+            return;
+        }
         int start = from + vectorised;
         byte[] rest = new byte[count - vectorised];
         fillKept(rest, start, key, threshold);

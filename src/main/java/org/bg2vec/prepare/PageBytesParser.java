@@ -122,14 +122,15 @@ final class PageBytesParser {
                 title = elementText(p, from, to, empty);
                 return title == null ? -1 : pos;
             }
-            if (is("ns", from, to) || is("id", from, to)) {
+            boolean isNs = is("ns", from, to);
+            if (isNs || is("id", from, to)) {
                 String s = elementText(p, from, to, empty);
                 if (s == null) {
                     return -1;
                 }
                 int after = pos;
                 try {
-                    if (is("ns", from, to)) {
+                    if (isNs) {
                         ns = Integer.parseInt(s.trim());
                     } else {
                         id = Long.parseLong(s.trim());
