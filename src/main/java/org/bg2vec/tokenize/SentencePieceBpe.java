@@ -186,12 +186,12 @@ public final class SentencePieceBpe {
             return piece(text, 0, text.length(), true, out);
         }
         int end = nextWord(text, 0, out);
-        if (!piece(text, 0, end, true, out)) {
+        if (!cachedPiece(text, 0, end, true, out)) {
             return false;
         }
         for (int start = end; start < text.length() && out.count <= maxTokens; start = end) {
             end = nextWord(text, start, out);
-            if (!cachedPiece(text, start, end, out)) {
+            if (!cachedPiece(text, start, end, false, out)) {
                 return false;
             }
         }
@@ -230,13 +230,13 @@ public final class SentencePieceBpe {
         return text.length();
     }
 
-    /** A word other than the first: from the thread's cache when seen before. */
-    private boolean cachedPiece(String text, int start, int end, Tokens out) {
+    /** A word ({@code first}: the text's first, after a ▁ of its own): from the thread's cache when seen before. */
+    private boolean cachedPiece(String text, int start, int end, boolean first, Tokens out) {
         int hash = out.wordHash;
-        int at = out.cache.find(text, start, end, hash);
+        int at = out.cache.find(text, start, end, hash, first);
         if (at < 0) {
             int before = out.count;
-            if (!piece(text, start, end, false, out)) {
+            if (!piece(text, start, end, first, out)) {
                 return false;
             }
             int n = out.count - before;
@@ -245,7 +245,7 @@ public final class SentencePieceBpe {
                 tokens[i] = out.outIds[before + i];
                 tokens[n + i] = out.outStarts[before + i] - start;
             }
-            out.cache.put(text, start, end, hash, tokens);
+            out.cache.put(text, start, end, hash, first, tokens);
             return true;
         }
         int[] pool = out.cache.pool();

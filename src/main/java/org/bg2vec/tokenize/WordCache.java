@@ -21,18 +21,19 @@ final class WordCache {
     private int size;
 
     /**
-     * Where the tokens of {@code text[start, end)}, whose {@link #hash} is {@code h}, are in {@link #pool()}: at the
-     * returned offset the count {@code n}, then {@code n} ids, then {@code n} starts relative to the word; -1 when the
-     * word is not cached.
+     * Where the tokens of {@code text[start, end)} ({@code first}: as a text's first word), whose {@link #hash} is
+     * {@code h}, are in {@link #pool()}: at the returned offset the count {@code n}, then {@code n} ids, then
+     * {@code n} starts relative to the word; -1 when the word is not cached.
      */
-    int find(String text, int start, int end, int h) {
+    int find(String text, int start, int end, int h, boolean first) {
         int len = end - start;
+        int key = lengthKey(len, first);
         for (int i = slot(h); ; i = (i + 1) & (CAPACITY - 1)) {
             int entry = slots[2 * i + 1] - 1;
             if (entry < 0) {
                 return -1;
             }
-            if (slots[2 * i] == h && pool[entry] == len && sameChars(entry + 1, text, start, len)) {
+            if (slots[2 * i] == h && pool[entry] == key && sameChars(entry + 1, text, start, len)) {
                 return entry + 1 + len;
             }
         }
@@ -44,10 +45,10 @@ final class WordCache {
     }
 
     /**
-     * Caches the tokens of {@code text[start, end)}, whose {@link #hash} is {@code h}: {@code tokens} holds their
-     * {@code n} ids, then their {@code n} starts relative to the word.
+     * Caches the tokens of {@code text[start, end)} ({@code first}: as a text's first word), whose {@link #hash} is
+     * {@code h}: {@code tokens} holds their {@code n} ids, then their {@code n} starts relative to the word.
      */
-    void put(String text, int start, int end, int h, int[] tokens) {
+    void put(String text, int start, int end, int h, boolean first, int[] tokens) {
         int len = end - start;
         int need = 2 + len + tokens.length;
         if (need > POOL / 8) {
@@ -63,7 +64,7 @@ final class WordCache {
             i = (i + 1) & (CAPACITY - 1);
         }
         int entry = used;
-        pool[entry] = len;
+        pool[entry] = lengthKey(len, first);
         for (int k = 0; k < len; k++) {
             pool[entry + 1 + k] = text.charAt(start + k);
         }
@@ -90,6 +91,14 @@ final class WordCache {
      */
     static int hash(int h, char c) {
         return 31 * h + c;
+    }
+
+    /**
+     * What an entry stores for its word's length: the length, or {@code -1 - length} for a text's first word, which
+     * BPE encodes after a ▁ of its own (the same characters later in a text are another entry).
+     */
+    private static int lengthKey(int len, boolean first) {
+        return first ? -1 - len : len;
     }
 
     private static int slot(int h) {

@@ -239,6 +239,20 @@ class SentencePieceBpeTest {
      * for texts of more distinct words than the cache holds, each text encoded twice (the second time from the cache).
      */
     @Test
+    void aTextsFirstWordIsCachedApartFromTheSameCharactersLaterInAText() {
+        // " дума" first gets a ▁ of its own before its space (▁▁дума); later in a text it is ▁дума. One Tokens, so
+        // one cache, encodes each text, the same words first and not first, in both orders, twice; HF decides.
+        SentencePieceBpe.Tokens out = new SentencePieceBpe.Tokens();
+        String[] texts = {" дума дума", "дума дума", " дума", "дума", "x дума", "x  дума", "  дума дума", " дума",
+            "дума", "Пловдив е град. Пловдив", " Пловдив", "Пловдив"};
+        for (int round = 0; round < 2; round++) {
+            for (String text : texts) {
+                assertTrue(assertSameAsHf(text, out), text);
+            }
+        }
+    }
+
+    @Test
     void theWordCacheGivesWhatEncodingEachTextAfreshGives() {
         Random r = new Random(8);
         SentencePieceBpe.Tokens reused = new SentencePieceBpe.Tokens();
