@@ -2,6 +2,8 @@ package org.bg2vec.text;
 
 import com.ibm.icu.text.Normalizer2;
 
+import java.util.Arrays;
+
 /**
  * Unicode and whitespace normalisation applied to every cleaned text (and usable on already-clean input).
  *
@@ -54,10 +56,12 @@ public final class TextNormalizer {
 
     /**
      * One pass over NFC text: deletes invisible characters and stress marks, maps spaces and ѐ, collapses
-     * spaces, trims lines, removes empty parentheses and drops lines without a letter or digit.
+     * spaces, trims lines, removes empty parentheses and drops lines without a letter or digit. Reads and writes
+     * {@code char} arrays (a {@code StringBuilder} checked its capacity and coder for every character).
      */
     private static final class LineWriter {
-        private final StringBuilder out;
+        private char[] out;
+        private int length;
         private int lineStart;          // where the current line's text starts in out
         private boolean separatorAdded; // a '\n' was appended before the current line
         private boolean lineHasAlnum;
@@ -65,13 +69,15 @@ public final class TextNormalizer {
         private boolean spaceIfAlnum;   // after removed "()": a following word needs a space
 
         LineWriter(int capacity) {
-            out = new StringBuilder(capacity);
+            out = new char[capacity + 1];
         }
 
         String write(String s) {
             int n = s.length();
+            char[] in = new char[n];
+            s.getChars(0, n, in, 0);
             for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
+                char c = in[i];
                 if (c == '\n') {
                     endLine();
                 } else if (isDeleted(c) || c == '\u0300' || c == '\u0301') {
@@ -88,35 +94,42 @@ public final class TextNormalizer {
                 }
             }
             endLine();
-            return out.toString();
+            return new String(out, 0, length);
         }
 
         private void emit(char c, boolean alnum) {
-            if (out.length() == lineStart) {
-                if (!separatorAdded && out.length() > 0) {
-                    out.append('\n');
+            if (length == lineStart) {
+                if (!separatorAdded && length > 0) {
+                    append('\n');
                     separatorAdded = true;
-                    lineStart = out.length();
+                    lineStart = length;
                 }
             } else if (pendingSpace || (spaceIfAlnum && alnum)) {
-                out.append(' ');
+                append(' ');
             }
             pendingSpace = false;
             spaceIfAlnum = false;
-            out.append(c);
+            append(c);
             lineHasAlnum |= alnum;
+        }
+
+        private void append(char c) {
+            if (length == out.length) {
+                out = Arrays.copyOf(out, 2 * length + 16);
+            }
+            out[length++] = c;
         }
 
         /** Removes "(" + only spaces/punctuation + the ")" being read, and the spaces before it. */
         private boolean removeEmptyParenthesis() {
-            for (int j = out.length() - 1; j >= lineStart; j--) {
-                char c = out.charAt(j);
+            for (int j = length - 1; j >= lineStart; j--) {
+                char c = out[j];
                 if (c == '(') {
                     int k = j;
-                    while (k > lineStart && out.charAt(k - 1) == ' ') {
+                    while (k > lineStart && out[k - 1] == ' ') {
                         k--;
                     }
-                    out.setLength(k);
+                    length = k;
                     return true;
                 }
                 if (!isParenFiller(c)) {
@@ -128,9 +141,9 @@ public final class TextNormalizer {
 
         private void endLine() {
             if (!lineHasAlnum) {
-                out.setLength(separatorAdded ? lineStart - 1 : lineStart);
+                length = separatorAdded ? lineStart - 1 : lineStart;
             }
-            lineStart = out.length();
+            lineStart = length;
             separatorAdded = false;
             lineHasAlnum = false;
             pendingSpace = false;
