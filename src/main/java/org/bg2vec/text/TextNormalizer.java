@@ -33,31 +33,28 @@ public final class TextNormalizer {
         if (text == null || text.isEmpty()) {
             return "";
         }
-        String s = text;
-        if (!isPlainlyNfc(s) && !NFC.isNormalized(s)) {
-            s = NFC.normalize(deleteInvisible(s));
+        String plain = new LineWriter(text.length(), true).write(text);
+        if (plain != null) {
+            return plain;
         }
-        return new LineWriter(s.length()).write(s);
+        String s = NFC.isNormalized(text) ? text : NFC.normalize(deleteInvisible(text));
+        return new LineWriter(s.length(), false).write(s);
     }
 
     /**
-     * Whether every character is below U+0300 or a Cyrillic letter (U+0400–U+0482, U+048A–U+052F): such characters
-     * are starters that NFC leaves alone, so the text is NFC without asking ICU (most Bulgarian text).
+     * Whether {@code c} is below U+0300 or a Cyrillic letter (U+0400–U+0482, U+048A–U+052F): such characters are
+     * starters that NFC leaves alone, so a text of them only is NFC without asking ICU (most Bulgarian text).
      */
-    static boolean isPlainlyNfc(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x300 && (c < 0x400 || c > 0x52F || (c > 0x482 && c < 0x48A))) {
-                return false;
-            }
-        }
-        return true;
+    static boolean isPlainlyNfc(char c) {
+        return c < 0x300 || (c >= 0x400 && c <= 0x52F && (c <= 0x482 || c >= 0x48A));
     }
 
     /**
      * One pass over NFC text: deletes invisible characters and stress marks, maps spaces and ѐ, collapses
-     * spaces, trims lines, removes empty parentheses and drops lines without a letter or digit. Reads and writes
-     * {@code char} arrays (a {@code StringBuilder} checked its capacity and coder for every character).
+     * spaces, trims lines, removes empty parentheses and drops lines without a letter or digit. The first pass over a
+     * text also checks that it is {@link #isPlainlyNfc} (most text; else the text goes to ICU and a second pass
+     * writes its NFC). Reads and writes {@code char} arrays (a {@code StringBuilder} checked its capacity and coder
+     * for every character).
      */
     private static final class LineWriter {
         private char[] out;
@@ -68,16 +65,24 @@ public final class TextNormalizer {
         private boolean pendingSpace;
         private boolean spaceIfAlnum;   // after removed "()": a following word needs a space
 
-        LineWriter(int capacity) {
+        /** Gives up (null) at a character that is not {@link #isPlainlyNfc}. */
+        private final boolean plainOnly;
+
+        LineWriter(int capacity, boolean plainOnly) {
             out = new char[capacity + 1];
+            this.plainOnly = plainOnly;
         }
 
+        /** The text written; null when {@code plainOnly} and a character may need NFC. */
         String write(String s) {
             int n = s.length();
             char[] in = new char[n];
             s.getChars(0, n, in, 0);
             for (int i = 0; i < n; i++) {
                 char c = in[i];
+                if (plainOnly && c >= 0x300 && !isPlainlyNfc(c)) {
+                    return null;
+                }
                 if (c == '\n') {
                     endLine();
                 } else if (isDeleted(c) || c == '\u0300' || c == '\u0301') {

@@ -19,7 +19,9 @@ class TextNormalizerTest {
     @Test
     void shortIStaysShortIEvenWhenDecomposed() {
         assertEquals("й", TextNormalizer.normalize("й"));
-        assertEquals("й", TextNormalizer.normalize("и\u0306")); // и + combining breve composes to й
+        assertEquals("й", TextNormalizer.normalize("и\u0306"));
+        // a character for ICU after text already written: the whole text is normalised from its start
+        assertEquals("първа линия\nвтора й", TextNormalizer.normalize("първа  линия\n втора и\u0306 ")); // и + combining breve composes to й
         assertEquals("Й", TextNormalizer.normalize("И\u0306"));
     }
 
@@ -85,7 +87,7 @@ class TextNormalizerTest {
         com.ibm.icu.text.Normalizer2 nfc = com.ibm.icu.text.Normalizer2.getNFCInstance();
         int covered = 0;
         for (char c = 0; c < 0x600; c++) {
-            if (TextNormalizer.isPlainlyNfc(String.valueOf(c))) {
+            if (TextNormalizer.isPlainlyNfc(c)) {
                 covered++;
                 assertEquals(0, nfc.getCombiningClass(c), Integer.toHexString(c));
                 assertEquals(com.ibm.icu.text.Normalizer.YES, nfc.quickCheck(String.valueOf(c)), Integer.toHexString(c));
@@ -93,7 +95,9 @@ class TextNormalizerTest {
             }
         }
         assertEquals(0x300 + (0x483 - 0x400) + (0x530 - 0x48A), covered);
-        assertFalse(TextNormalizer.isPlainlyNfc("и\u0306"), "a combining breve is left to ICU");
+        assertFalse(TextNormalizer.isPlainlyNfc('\u0306'), "a combining breve is left to ICU");
         assertEquals("й", TextNormalizer.normalize("и\u0306"));
+        // a character for ICU after text already written: the whole text is normalised from its start
+        assertEquals("първа линия\nвтора й", TextNormalizer.normalize("първа  линия\n втора и\u0306 "));
     }
 }
