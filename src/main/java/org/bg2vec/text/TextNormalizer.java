@@ -80,6 +80,10 @@ public final class TextNormalizer {
             s.getChars(0, n, in, 0);
             for (int i = 0; i < n; i++) {
                 char c = in[i];
+                if (isBasicLetterOrDigit(c)) {
+                    emit(c, true); // most characters: kept as they are, and plainly NFC
+                    continue;
+                }
                 if (plainOnly && c >= 0x300 && !isPlainlyNfc(c)) {
                     return null;
                 }
@@ -171,6 +175,11 @@ public final class TextNormalizer {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         }
         return (c >= '\u0410' && c <= '\u044F') || Character.isLetterOrDigit(c);
+    }
+
+    /** ASCII letters and digits and the Cyrillic letters А–я, in three comparisons. */
+    static boolean isBasicLetterOrDigit(char c) {
+        return (char) (c - '\u0410') < 0x40 || (char) ((c | 0x20) - 'a') < 26 || (char) (c - '0') < 10;
     }
 
     static boolean isSpaceLike(char c) {

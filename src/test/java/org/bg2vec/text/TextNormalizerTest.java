@@ -17,6 +17,20 @@ class TextNormalizerTest {
     }
 
     @Test
+    void theBasicLettersAndDigitsAreExactlyAsciiOnesAndCyrillicAToYa() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            char ch = (char) c;
+            boolean expected = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                    || (ch >= 'А' && ch <= 'я');
+            assertEquals(expected, TextNormalizer.isBasicLetterOrDigit(ch), "char " + c);
+            if (expected) { // what the writer's shortcut skips: kept as is, a letter or digit, plainly NFC
+                assertTrue(Character.isLetterOrDigit(ch) && TextNormalizer.isPlainlyNfc(ch), "char " + c);
+                assertFalse(TextNormalizer.isSpaceLike(ch) || TextNormalizer.isDeleted(ch), "char " + c);
+            }
+        }
+    }
+
+    @Test
     void shortIStaysShortIEvenWhenDecomposed() {
         assertEquals("й", TextNormalizer.normalize("й"));
         assertEquals("й", TextNormalizer.normalize("и\u0306"));
