@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * de-duplication reads a sample's id and text hash without decoding the rest.
  *
  * <p>Layout: one kind byte, then for a sample {@code sample_id, page_id, text hash} (8 bytes each, big-endian),
- * title, lead, text (varint byte length + 1, 0 for null, then UTF-8), varint count of ids, varint ids; for a
+ * title, lead, text (varint byte length + 1, 0 for null, then UTF-8), the ids ({@code Writer.putIds}); for a
  * reject: page id (varint + 1, 0 for null), title, source, reason, detail; for counts: varint entries, then
  * (key, varint value) pairs. Only this class reads and writes it; nothing stores it.
  */
@@ -29,10 +29,7 @@ public final class OutcomeCodec {
         if (o instanceof Sample s) {
             byte[] text = s.text().getBytes(StandardCharsets.UTF_8);
             w.put(SAMPLE).putLong(s.sampleId()).putLong(s.pageId()).putLong(StableHash.textHash(text))
-                    .putString(s.title()).putString(s.lead()).putUtf8(text).putVarint(s.ids().length);
-            for (int id : s.ids()) {
-                w.putVarint(id);
-            }
+                    .putString(s.title()).putString(s.lead()).putUtf8(text).putIds(s.ids());
         } else if (o instanceof Reject r) {
             w.put(REJECT).putVarlong(r.pageId() == null ? 0 : r.pageId() + 1).putString(r.title())
                     .putString(r.source()).putString(r.reason()).putString(r.detail());
@@ -163,6 +160,23 @@ public final class OutcomeCodec {
             return this;
         }
 
+        /** Ids: varint {@code 2 * count + wide}, then 2 bytes per id (4 when {@code wide}: an id ≥ 2^16), little-endian. */
+        Writer putIds(int[] ids) {
+            boolean wide = false;
+            for (int id : ids) {
+                wide |= (id >>> 16) != 0;
+            }
+            int width = wide ? 4 : 2;
+            putVarint(2 * ids.length + (wide ? 1 : 0));
+            ensure(width * ids.length);
+            for (int id : ids) {
+                for (int k = 0; k < width; k++) {
+                    buf[n++] = (byte) (id >>> 8 * k);
+                }
+            }
+            return this;
+        }
+
         Writer putString(String s) {
             return s == null ? putVarint(0) : putUtf8(s.getBytes(StandardCharsets.UTF_8));
         }
@@ -220,9 +234,16 @@ public final class OutcomeCodec {
         }
 
         int[] getIds() {
-            int[] ids = new int[getVarint()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = getVarint();
+            int header = getVarint();
+            int[] ids = new int[header >>> 1];
+            if ((header & 1) == 0) {
+                for (int i = 0; i < ids.length; i++, at += 2) {
+                    ids[i] = (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+                }
+            } else {
+                for (int i = 0; i < ids.length; i++, at += 4) {
+                    ids[i] = (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | b[at + 3] << 24;
+                }
             }
             return ids;
         }

@@ -33,6 +33,21 @@ class OutcomeCodecTest {
     }
 
     @Test
+    void idsOfAnyWidthRoundTrip() {
+        int[][] lists = {{}, {0}, {65_535, 1, 255, 256}, {65_536}, {1, 70_000, 2}, {Integer.MAX_VALUE, 0, 131_071}};
+        for (int[] ids : lists) {
+            Sample s = new Sample(9L, 9L, "t", "l", "x", ids);
+            assertArrayEquals(ids, ((Sample) OutcomeCodec.decode(OutcomeCodec.encode(s))).ids());
+            OutcomeCodec.SampleBytes v = OutcomeCodec.sampleBytes(OutcomeCodec.encode(s));
+            assertArrayEquals(ids, v.ids());
+        }
+        // two bytes per id below 2^16, four when one id is wider
+        int narrow = OutcomeCodec.encode(new Sample(9L, 9L, "t", "l", "x", new int[]{1, 2, 3})).length;
+        int wide = OutcomeCodec.encode(new Sample(9L, 9L, "t", "l", "x", new int[]{1, 2, 65_536})).length;
+        assertEquals(narrow + 6, wide);
+    }
+
+    @Test
     void sampleBytesAreTheFieldsUtf8WithoutDecoding() {
         Sample s = new Sample(SampleIds.of(7L, 1), 7L, "Рила", "", "Рила 😀 е\nпланина.", new int[]{1, 300, 37_999});
         OutcomeCodec.SampleBytes v = OutcomeCodec.sampleBytes(OutcomeCodec.encode(s));
