@@ -16,23 +16,23 @@ public final class ScriptStats {
         }
         long letters = 0;
         long cyrillic = 0;
-        for (int i = 0; i < text.length(); ) {
-            char c = text.charAt(i);
+        char[] chars = text.toCharArray(); // indexing an array: no per-character checks of String.charAt
+        for (int i = 0; i < chars.length; ) {
+            char c = chars[i];
             if (c < 0x80) { // ASCII: the letters are A-Z and a-z
-                int lower = c | 0x20;
-                if (lower >= 'a' && lower <= 'z') {
+                if ((char) ((c | 0x20) - 'a') < 26) {
                     letters++;
                 }
                 i++;
                 continue;
             }
-            if (c >= 0x400 && c <= 0x481) { // Cyrillic letters Ѐ–ҁ (the block's symbols and marks follow)
+            if ((char) (c - 0x400) <= 0x81) { // Cyrillic letters Ѐ–ҁ (the block's symbols and marks follow)
                 letters++;
                 cyrillic++;
                 i++;
                 continue;
             }
-            int cp = text.codePointAt(i);
+            int cp = Character.codePointAt(chars, i);
             i += Character.charCount(cp);
             if (Character.isLetter(cp)) {
                 letters++;
