@@ -2,19 +2,18 @@
 # Shared by submit/bg2vec: the class-data sharing (CDS) archive of a command's start-up. The first run of the
 # command after a build writes the classes it loaded to target/cds/ when its JVM exits; later runs map them instead
 # of finding, parsing and verifying them in the jars of target/lib again (prepare: about 3 CPU-seconds less per run).
-# Source it, then call bg2vec_cds_archive COMMAND JAR JAVA (prints the archive's path). Running it prints this note.
+# Source it, then call bg2vec_cds_archive COMMAND JAVA (prints the archive's path). Running it prints this note.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 
-# The archive of COMMAND for this JAR and this java binary (the JVM refuses an archive another JVM build wrote, so
-# the binary's path and time are part of the name). It is used when it exists and is newer than the jar and every
-# file of target/lib; otherwise the run writes it (bg2vec_cds_write).
-# Must be called from the project root.
+# The archive of COMMAND for this java binary (the JVM refuses an archive another JVM build wrote, so the binary's
+# path and time are part of the name). It is used when bg2vec_cds_fresh; otherwise the run writes it
+# (bg2vec_cds_write). Must be called from the project root.
 bg2vec_cds_archive() {
-  local command=$1 jar=$2 java=$3 binary
+  local command=$1 java=$2 binary
   binary=$(readlink -f "$(command -v "$java")")
   printf 'target/cds/%s-%s.jsa' "$command" "$(printf '%s %s' "$binary" "$(stat -c %Y "$binary")" | cksum | cut -d' ' -f1)"
 }
