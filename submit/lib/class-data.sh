@@ -27,11 +27,15 @@ bg2vec_cds_fresh() {
 # bg2vec_cds_write ARCHIVE JAVA ARGS...: runs JAVA ARGS... writing the archive at exit to a file of its own, then
 # moves it to ARCHIVE when the run succeeded (two first runs at once each write their own and the last rename wins;
 # a failed run keeps none, so the next run writes it again). Returns the run's exit code. The JVM's notes on the
-# classes it cannot archive (old class file versions, generated classes) are left out of the output.
+# classes it cannot archive (old class file versions, generated classes) are left out of the output. Where target/cds
+# cannot be written (a read-only installation), the run goes ahead without an archive.
 bg2vec_cds_write() {
-  local archive=$1 java=$2 rc=0
+  local archive=$1 java=$2 rc=0 dir
   shift 2
-  mkdir -p "$(dirname "$archive")"
+  dir=$(dirname "$archive")
+  if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+    exec "$java" "$@"
+  fi
   local partial="$archive.$$.partial"
   "$java" -XX:ArchiveClassesAtExit="$partial" -Xlog:cds=off -Xlog:cds+dynamic=off "$@" || rc=$?
   if [ $rc -eq 0 ] && [ -s "$partial" ]; then
