@@ -160,7 +160,10 @@ public final class OutcomeCodec {
             return this;
         }
 
-        /** Ids: varint {@code 2 * count + wide}, then 2 bytes per id (4 when {@code wide}: an id ≥ 2^16), little-endian. */
+        /**
+         * Ids: varint {@code 2 * count + wide}, then 2 bytes per id, little-endian (4 when {@code wide}: an id is
+         * 2^16 or more).
+         */
         Writer putIds(int[] ids) {
             boolean wide = false;
             for (int id : ids) {
