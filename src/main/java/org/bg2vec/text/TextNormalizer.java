@@ -165,16 +165,12 @@ public final class TextNormalizer {
         return c == '\u00AD' || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || c == '\uFEFF';
     }
 
-    /** True for characters that become an ASCII space (Unicode spaces, tab, CR, form feed). */
     /**
      * {@link Character#isLetterOrDigit(char)}, answered without the Unicode tables for ASCII and the Cyrillic
      * letters А–я (most characters of a Bulgarian article; the tables cost more than the rest of the loop).
      */
     static boolean isLetterOrDigit(char c) {
-        if (c < 0x80) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        }
-        return (c >= '\u0410' && c <= '\u044F') || Character.isLetterOrDigit(c);
+        return isBasicLetterOrDigit(c) || (c >= 0x80 && Character.isLetterOrDigit(c));
     }
 
     /** ASCII letters and digits and the Cyrillic letters А–я, in three comparisons. */
@@ -182,6 +178,7 @@ public final class TextNormalizer {
         return (char) (c - '\u0410') < 0x40 || (char) ((c | 0x20) - 'a') < 26 || (char) (c - '0') < 10;
     }
 
+    /** True for characters that become an ASCII space (Unicode spaces, tab, CR, form feed). */
     static boolean isSpaceLike(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000B' || c == '\u00A0'
                 || (c >= '\u2000' && c <= '\u200A') || c == '\u202F' || c == '\u205F' || c == '\u3000'
