@@ -13,9 +13,10 @@ fi
 # path and time are part of the name). It is used when bg2vec_cds_fresh; otherwise the run writes it
 # (bg2vec_cds_write). Must be called from the project root.
 bg2vec_cds_archive() {
-  local command=$1 java=$2 binary
+  local command=$1 java=$2 binary id
   binary=$(readlink -f "$(command -v "$java")")
-  printf 'target/cds/%s-%s.jsa' "$command" "$(printf '%s %s' "$binary" "$(stat -c %Y "$binary")" | cksum | cut -d' ' -f1)"
+  id=$(printf '%s %s' "$binary" "$(stat -c %Y "$binary")" | cksum | cut -d' ' -f1)
+  printf 'target/cds/%s-%s.jsa' "$command" "$id"
 }
 
 # Whether ARCHIVE can be used with JAR: it exists, is not empty and is newer than the jar and everything in target/lib.

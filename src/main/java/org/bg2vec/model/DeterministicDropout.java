@@ -32,9 +32,9 @@ import java.util.stream.IntStream;
  *
  * <p>On the CPU the mask is computed in Java ({@link #hostKeepMask}: a few shifts and products per element, 8
  * elements per vector instruction where the JVM allows it, {@link #VECTOR_KERNEL}) on all cores, written into a
- * libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same inputs ({@link HostMaskCache}). On a GPU it is computed by int64/float64 tensor ops
- * on the device ({@link #chunk}: the bit extraction as an int64 {@code mod 2^47} and an exact float64 division),
- * the same values.
+ * libtorch-owned BOOLEAN tensor, and kept for the re-forward with grad of the same inputs ({@link HostMaskCache}).
+ * On a GPU it is computed by int64/float64 tensor ops on the device ({@link #chunk}: the bit extraction as an int64
+ * {@code mod 2^47} and an exact float64 division), the same values.
  */
 public final class DeterministicDropout {
 
@@ -76,7 +76,10 @@ public final class DeterministicDropout {
         hostMasksOnCpu = onHost;
     }
 
-    /** Whether the module is in this JVM (checked before {@link VectorMaskKernel} is loaded) and the CPU is wide enough. */
+    /**
+     * Whether the module is in this JVM (checked before {@link VectorMaskKernel} is loaded) and the CPU is wide
+     * enough.
+     */
     private static boolean vectorKernelUsable() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return false;

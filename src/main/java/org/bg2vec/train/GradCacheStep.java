@@ -252,8 +252,8 @@ public final class GradCacheStep {
         checkSlice(slice);
         List<TokenizedBatch[]> micro = collate(slice);
         try (NDManager work = manager.newSubManager(); Autograd.Scope off = Autograd.gradMode(false)) {
-            NDArray[] all = gather(new NDArray[]{embed(work, micro, false, 0, 0, 0), embed(work, micro, false, 0, 0, 1)},
-                    work);
+            NDArray[] local = {embed(work, micro, false, 0, 0, 0), embed(work, micro, false, 0, 0, 1)};
+            NDArray[] all = gather(local, work);
             return lossFunction.loss(all[0], all[1]).toType(DataType.FLOAT64, false).getDouble();
         }
     }
