@@ -11,7 +11,6 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.bg2vec.format.PreparedData;
-import org.bg2vec.io.Iterators;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -35,12 +34,21 @@ public final class ShardWriter {
 
     /**
      * Writes samples encoded by {@link OutcomeCodec} (in the iterator's order) to {@code file}, their strings
-     * straight from the encoded UTF-8; returns the number written.
+     * straight from the encoded UTF-8 and their values straight to the column writers ({@link SampleShardFile});
+     * returns the number written.
      */
     public static long writeSamples(Configuration conf, Path file, String attempt, Iterator<byte[]> encoded)
             throws IOException {
-        return write(conf, file, attempt, new Rows<>(PreparedData.SAMPLE_SCHEMA, ShardWriter::sample),
-                Iterators.map(encoded, OutcomeCodec::sampleBytes));
+        return publish(conf, file, attempt, tmp -> {
+            long n = 0;
+            try (SampleShardFile shard = new SampleShardFile(conf, tmp)) {
+                while (encoded.hasNext()) {
+                    shard.write(OutcomeCodec.sampleBytes(encoded.next()));
+                    n++;
+                }
+            }
+            return n;
+        });
     }
 
     /** The order of the rows of the rejects file: source, page id (unreadable ones first), reason, detail. */
@@ -56,32 +64,9 @@ public final class ShardWriter {
     }
 
     /*
-     * The rows are written straight to Parquet's RecordConsumer, with the same calls (and so the same bytes) as
-     * parquet-mr's example Group writer: fields in schema order, absent optional fields skipped, a list as a
-     * group of repeated "list" groups of one "element".
+     * Reject rows are written straight to Parquet's RecordConsumer, with the same calls (and so the same bytes) as
+     * parquet-mr's example Group writer: fields in schema order, absent optional fields skipped.
      */
-
-    /** A sample row; the text (and its ids) are both the query and the positive (SimCSE). */
-    private static void sample(RecordConsumer rc, OutcomeCodec.SampleBytes s) {
-        longField(rc, PreparedData.SAMPLE_ID, 0, s.sampleId());
-        longField(rc, PreparedData.PAGE_ID, 1, s.pageId());
-        binaryField(rc, PreparedData.TITLE, 2, utf8(s, OutcomeCodec.SampleBytes.TITLE));
-        binaryField(rc, PreparedData.LEAD, 3, utf8(s, OutcomeCodec.SampleBytes.LEAD));
-        Binary text = utf8(s, OutcomeCodec.SampleBytes.TEXT);
-        binaryField(rc, PreparedData.QUERY, 4, text);
-        binaryField(rc, PreparedData.POSITIVE, 5, text);
-        idsField(rc, PreparedData.QUERY_IDS, 6, s.ids());
-        idsField(rc, PreparedData.POSITIVE_IDS, 7, s.ids());
-    }
-
-    /** String {@code i} of a sample: the same bytes {@link Binary#fromString} would give, without a copy. */
-    private static Binary utf8(OutcomeCodec.SampleBytes s, int i) {
-        if (s.length()[i] < 0) {
-            throw new IllegalArgumentException("sample " + s.sampleId() + " of page " + s.pageId()
-                    + " has a null " + PreparedData.SAMPLE_COLUMNS.get(2 + i) + " (a bug in prepare)");
-        }
-        return Binary.fromConstantByteArray(s.bytes(), s.at()[i], s.length()[i]);
-    }
 
     private static void reject(RecordConsumer rc, Reject r) {
         if (r.pageId() != null) {
@@ -108,24 +93,6 @@ public final class ShardWriter {
     private static void binaryField(RecordConsumer rc, String name, int index, Binary value) {
         rc.startField(name, index);
         rc.addBinary(value);
-        rc.endField(name, index);
-    }
-
-    private static void idsField(RecordConsumer rc, String name, int index, int[] ids) {
-        rc.startField(name, index);
-        rc.startGroup();
-        if (ids.length > 0) {
-            rc.startField("list", 0);
-            for (int id : ids) {
-                rc.startGroup();
-                rc.startField("element", 0);
-                rc.addInteger(id);
-                rc.endField("element", 0);
-                rc.endGroup();
-            }
-            rc.endField("list", 0);
-        }
-        rc.endGroup();
         rc.endField(name, index);
     }
 
@@ -189,22 +156,38 @@ public final class ShardWriter {
 
     private static <T> long write(Configuration conf, Path file, String attempt, Rows<T> rows, Iterator<T> items)
             throws IOException {
+        return publish(conf, file, attempt, tmp -> {
+            long n = 0;
+            try (ParquetWriter<T> w = new Builder<>(tmp, rows)
+                    .withConf(conf)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .withValidation(false)
+                    .build()) {
+                while (items.hasNext()) {
+                    w.write(items.next());
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    /** Writes a file of rows to a temporary path; returns the number of rows. */
+    private interface FileContent {
+        long writeTo(Path tmp) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} under a task-attempt name and renames it into place; when another attempt of the same
+     * task got there first, its file (the same rows) is kept. Returns the number of rows.
+     */
+    private static long publish(Configuration conf, Path file, String attempt, FileContent content)
+            throws IOException {
         FileSystem fs = file.getFileSystem(conf);
         Path tmp = new Path(file.getParent(), "_attempt-" + attempt + "-" + file.getName());
-        long n = 0;
-        try (ParquetWriter<T> w = new Builder<>(tmp, rows)
-                .withConf(conf)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withValidation(false)
-                .build()) {
-            while (items.hasNext()) {
-                w.write(items.next());
-                n++;
-            }
-        }
+        long n = content.writeTo(tmp);
         if (fs.exists(file)) {
-            // another attempt of the same task finished first: the content is the same, keep it
             fs.delete(tmp, false);
         } else if (!fs.rename(tmp, file)) {
             throw new IOException("cannot rename " + tmp + " to " + file);
