@@ -25,12 +25,11 @@ public final class OutcomeCodec {
     }
 
     public static byte[] encode(Outcome o) {
-        Writer w = new Writer();
         if (o instanceof Sample s) {
-            byte[] text = s.text().getBytes(StandardCharsets.UTF_8);
-            w.put(SAMPLE).putLong(s.sampleId()).putLong(s.pageId()).putLong(StableHash.textHash(text))
-                    .putString(s.title()).putString(s.lead()).putUtf8(text).putIds(s.ids());
-        } else if (o instanceof Reject r) {
+            return encodeSample(s);
+        }
+        Writer w = new Writer(256);
+        if (o instanceof Reject r) {
             w.put(REJECT).putVarlong(r.pageId() == null ? 0 : r.pageId() + 1).putString(r.title())
                     .putString(r.source()).putString(r.reason()).putString(r.detail());
         } else if (o instanceof CountsOutcome c) {
@@ -38,6 +37,22 @@ public final class OutcomeCodec {
             c.counts().forEach((k, v) -> w.putString(k).putVarlong(v));
         }
         return w.bytes();
+    }
+
+    /** A sample in an array of exactly its size (a text's bytes are copied once, not through a growing buffer). */
+    private static byte[] encodeSample(Sample s) {
+        byte[] title = utf8(s.title());
+        byte[] lead = utf8(s.lead());
+        byte[] text = s.text().getBytes(StandardCharsets.UTF_8);
+        int size = 1 + 3 * 8 + Writer.stringSize(title) + Writer.stringSize(lead) + Writer.stringSize(text)
+                + Writer.idsSize(s.ids());
+        return new Writer(size).put(SAMPLE).putLong(s.sampleId()).putLong(s.pageId())
+                .putLong(StableHash.textHash(text)).putUtf8(title).putUtf8(lead).putUtf8(text).putIds(s.ids())
+                .bytes();
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     public static Outcome decode(byte[] b) {
@@ -129,8 +144,36 @@ public final class OutcomeCodec {
     }
 
     private static final class Writer {
-        private byte[] buf = new byte[256];
+        private byte[] buf;
         private int n;
+
+        Writer(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        /** The bytes {@link #putUtf8} writes for a string's UTF-8 (null: a null string). */
+        static int stringSize(byte[] utf8) {
+            return utf8 == null ? 1 : varintSize(utf8.length + 1) + utf8.length;
+        }
+
+        /** The bytes {@link #putIds} writes. */
+        static int idsSize(int[] ids) {
+            boolean wide = isWide(ids);
+            return varintSize(2 * ids.length + (wide ? 1 : 0)) + (wide ? 4 : 2) * ids.length;
+        }
+
+        /** The bytes of {@code v} as a varint (7 bits a byte). */
+        private static int varintSize(long v) {
+            return Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 6) / 7);
+        }
+
+        private static boolean isWide(int[] ids) {
+            boolean wide = false;
+            for (int id : ids) {
+                wide |= (id >>> 16) != 0;
+            }
+            return wide;
+        }
 
         Writer put(byte b) {
             ensure(1);
@@ -151,7 +194,7 @@ public final class OutcomeCodec {
         }
 
         Writer putVarlong(long v) {
-            ensure(10);
+            ensure(varintSize(v));
             while ((v & ~0x7FL) != 0) {
                 buf[n++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;
@@ -165,10 +208,7 @@ public final class OutcomeCodec {
          * 2^16 or more).
          */
         Writer putIds(int[] ids) {
-            boolean wide = false;
-            for (int id : ids) {
-                wide |= (id >>> 16) != 0;
-            }
+            boolean wide = isWide(ids);
             int width = wide ? 4 : 2;
             putVarint(2 * ids.length + (wide ? 1 : 0));
             ensure(width * ids.length);
@@ -184,7 +224,11 @@ public final class OutcomeCodec {
             return s == null ? putVarint(0) : putUtf8(s.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** A string's UTF-8 (null: a null string). */
         Writer putUtf8(byte[] utf8) {
+            if (utf8 == null) {
+                return putVarint(0);
+            }
             putVarint(utf8.length + 1);
             ensure(utf8.length);
             System.arraycopy(utf8, 0, buf, n, utf8.length);
@@ -199,7 +243,7 @@ public final class OutcomeCodec {
         }
 
         byte[] bytes() {
-            return Arrays.copyOf(buf, n);
+            return n == buf.length ? buf : Arrays.copyOf(buf, n);
         }
     }
 

@@ -81,7 +81,15 @@ public final class TextNormalizer {
             for (int i = 0; i < n; i++) {
                 char c = in[i];
                 if (isBasicLetterOrDigit(c)) {
-                    emit(c, true); // most characters: kept as they are, and plainly NFC
+                    // most characters: kept as they are, and plainly NFC; the rest of a word's run of them needs
+                    // no spacing decision and is copied as it is
+                    emit(c, true);
+                    int j = i + 1;
+                    while (j < n && isBasicLetterOrDigit(in[j])) {
+                        j++;
+                    }
+                    appendRun(in, i + 1, j);
+                    i = j - 1;
                     continue;
                 }
                 if (plainOnly && c >= 0x300 && !isPlainlyNfc(c)) {
@@ -127,6 +135,15 @@ public final class TextNormalizer {
                 out = Arrays.copyOf(out, 2 * length + 16);
             }
             out[length++] = c;
+        }
+
+        private void appendRun(char[] in, int from, int to) {
+            int k = to - from;
+            if (length + k > out.length) {
+                out = Arrays.copyOf(out, 2 * (length + k) + 16);
+            }
+            System.arraycopy(in, from, out, length, k);
+            length += k;
         }
 
         /** Removes "(" + only spaces/punctuation + the ")" being read, and the spaces before it. */
