@@ -24,8 +24,8 @@ import java.util.Map;
  * One sample shard written through parquet-mr's public column-writer API: each value goes straight to its column
  * with its repetition and definition levels, instead of through the record consumer's per-field bookkeeping (per
  * list element it resets a bit set and looks a null cache up; a sample has two lists of up to max_seq_length ids).
- * The file is the one {@code ParquetWriter} writes of the same rows (same defaults, Snappy, the same row-group
- * sizing and footer), which {@code ShardWriterTest} checks byte for byte.
+ * The file is the one {@code ParquetWriter} writes of the same rows with the same {@link #properties} (Snappy,
+ * the same row-group sizing and footer), which {@code ShardWriterTest} checks byte for byte.
  */
 final class SampleShardFile implements Closeable {
 
@@ -33,7 +33,7 @@ final class SampleShardFile implements Closeable {
     static final String MODEL_NAME = "example";
 
     private final ParquetFileWriter file;
-    private final ParquetProperties props = ParquetProperties.builder().build();
+    private final ParquetProperties props = properties();
     private final CodecFactory codecs;
     private final CodecFactory.BytesCompressor compressor;
     private final List<ColumnDescriptor> leaves = PreparedData.SAMPLE_SCHEMA.getColumns();
@@ -63,6 +63,22 @@ final class SampleShardFile implements Closeable {
     SampleShardFile(Configuration conf, Path path) throws IOException {
         this(conf, path, ParquetWriter.DEFAULT_BLOCK_SIZE);
     }
+
+    /**
+     * parquet-mr's defaults, with dictionaries for the id lists only: a sample's id, page id, title and texts are
+     * (nearly) all different, so parquet-mr built their dictionaries only to write them plain in the end.
+     */
+    static ParquetProperties properties() {
+        ParquetProperties.Builder b = ParquetProperties.builder().withDictionaryEncoding(false);
+        for (String column : DICTIONARY_COLUMNS) {
+            b.withDictionaryEncoding(column, true);
+        }
+        return b.build();
+    }
+
+    /** The columns with a dictionary (their paths): the id lists' elements. */
+    static final List<String> DICTIONARY_COLUMNS =
+            List.of(PreparedData.QUERY_IDS + ".list.element", PreparedData.POSITIVE_IDS + ".list.element");
 
     /** Appends one sample row; its text (and ids) are both the query and the positive (SimCSE). */
     void write(OutcomeCodec.SampleBytes s) throws IOException {

@@ -4,10 +4,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.bg2vec.format.PreparedData;
@@ -40,6 +42,13 @@ class ShardWriterTest {
         Path ours = new Path(dir.resolve("ours.parquet").toUri());
         assertEquals(samples.size(), ShardWriter.writeSamples(CONF, ours, "a0", encoded(samples).iterator()));
         assertArrayEquals(reference(samples, ParquetWriter.DEFAULT_BLOCK_SIZE), Files.readAllBytes(path(ours)));
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(ours, CONF))) {
+            for (ColumnChunkMetaData column : r.getRowGroups().get(0).getColumns()) {
+                boolean ids = column.getPath().toDotString().endsWith(".list.element");
+                assertEquals(ids, column.getEncodings().contains(Encoding.PLAIN_DICTIONARY), column.getPath() + " "
+                        + column.getEncodings() + ": a dictionary for the id lists only");
+            }
+        }
     }
 
     /** Small row groups: the rows are cut into the same row groups at the same rows as parquet-mr cuts them. */
@@ -72,11 +81,14 @@ class ShardWriterTest {
         return java.nio.file.Path.of(p.toUri());
     }
 
-    /** The bytes of parquet-mr's example Group writer for the rows. */
+    /** The bytes of parquet-mr's example Group writer for the rows, with dictionaries for the id lists only. */
     private byte[] reference(List<Sample> samples, long rowGroupBytes) throws IOException {
         java.nio.file.Path file = dir.resolve("reference-" + rowGroupBytes + ".parquet");
         SimpleGroupFactory f = new SimpleGroupFactory(PreparedData.SAMPLE_SCHEMA);
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new Path(file.toUri()))
+        ExampleParquetWriter.Builder b = ExampleParquetWriter.builder(new Path(file.toUri()));
+        b.withDictionaryEncoding(false);
+        SampleShardFile.DICTIONARY_COLUMNS.forEach(column -> b.withDictionaryEncoding(column, true));
+        try (ParquetWriter<Group> w = b
                 .withType(PreparedData.SAMPLE_SCHEMA).withConf(CONF).withRowGroupSize(rowGroupBytes)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).withValidation(false).build()) {
