@@ -29,9 +29,6 @@ import java.util.Map;
  */
 final class SampleShardFile implements Closeable {
 
-    /** The footer's object model name, as parquet-mr's example writer names it. */
-    static final String MODEL_NAME = "example";
-
     private final ParquetFileWriter file;
     private final ParquetProperties props = properties();
     private final CodecFactory codecs;
@@ -103,7 +100,7 @@ final class SampleShardFile implements Closeable {
     public void close() throws IOException {
         try {
             flushRowGroup();
-            file.end(Map.of(ParquetWriter.OBJECT_MODEL_NAME_PROP, MODEL_NAME));
+            file.end(Map.of(ParquetWriter.OBJECT_MODEL_NAME_PROP, ShardWriter.MODEL_NAME));
         } finally {
             codecs.release();
         }

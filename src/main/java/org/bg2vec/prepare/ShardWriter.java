@@ -24,6 +24,9 @@ import java.util.Iterator;
  */
 public final class ShardWriter {
 
+    /** The object model name in every file's footer, as parquet-mr's example writer names it. */
+    static final String MODEL_NAME = "example";
+
     private ShardWriter() {
     }
 
@@ -114,7 +117,7 @@ public final class ShardWriter {
 
         @Override
         public String getName() {
-            return "example";
+            return MODEL_NAME;
         }
 
         @Override

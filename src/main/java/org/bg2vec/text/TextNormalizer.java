@@ -131,19 +131,21 @@ public final class TextNormalizer {
         }
 
         private void append(char c) {
-            if (length == out.length) {
-                out = Arrays.copyOf(out, 2 * length + 16);
-            }
+            ensureRoom(1);
             out[length++] = c;
         }
 
         private void appendRun(char[] in, int from, int to) {
             int k = to - from;
-            if (length + k > out.length) {
-                out = Arrays.copyOf(out, 2 * (length + k) + 16);
-            }
+            ensureRoom(k);
             System.arraycopy(in, from, out, length, k);
             length += k;
+        }
+
+        private void ensureRoom(int more) {
+            if (length + more > out.length) {
+                out = Arrays.copyOf(out, 2 * (length + more) + 16);
+            }
         }
 
         /** Removes "(" + only spaces/punctuation + the ")" being read, and the spaces before it. */
