@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * After a job failed, Spark cancels its other tasks but does not wait for them: a task that was writing may still
@@ -50,6 +52,7 @@ final class Stragglers implements AutoCloseable {
     /** Waits until no task of this group's jobs runs (at most {@code patience}); logs if some still do. */
     void awaitStopped(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
+        awaitEventsDelivered(deadline);
         int running = running();
         while (running > 0 && System.nanoTime() < deadline) {
             try {
@@ -63,6 +66,19 @@ final class Stragglers implements AutoCloseable {
         if (running > 0) {
             LOG.warn("{} task(s) of the failed job still run after {} s; removing the temporary output anyway",
                     running, patience.toSeconds());
+        }
+    }
+
+    /**
+     * The status tracker knows what Spark's listener bus has delivered, and the bus delivers asynchronously: a task
+     * that started just before its job failed may not be counted yet. Waits (until the deadline) for the events
+     * posted so far to be delivered.
+     */
+    private void awaitEventsDelivered(long deadline) {
+        try {
+            sc.listenerBus().waitUntilEmpty(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (TimeoutException e) {
+            LOG.debug("Spark's listener bus did not drain in time; counting the tasks it has reported", e);
         }
     }
 
